@@ -1,0 +1,112 @@
+"""Configuration read from the environment (and a local `.env` file).
+
+`PORTAL_ENV` picks the class: `development` (default), `production` or `testing`.
+Every variable is listed in README.md.
+"""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE_DIR") or BASE_DIR / "instance")
+
+load_dotenv(BASE_DIR / ".env")
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    INSTANCE_DIR = str(INSTANCE_PATH)
+    SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-change-me")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    CELERY_BROKER_URL = env(
+        "CELERY_BROKER_URL", f"sqla+sqlite:///{INSTANCE_PATH / 'celery-broker.db'}"
+    )
+    BROKER_TIMEOUT_SECONDS = float(env("BROKER_TIMEOUT_SECONDS", "1.5"))
+
+    MAIL_BACKEND = env("MAIL_BACKEND", "file")
+    MAIL_OUTBOX_DIR = env("MAIL_OUTBOX_DIR", str(INSTANCE_PATH / "outbox"))
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_TIMEOUT_SECONDS = float(env("MAIL_TIMEOUT_SECONDS", "10"))
+    MAIL_FROM = env("MAIL_FROM", "Länsbiblioteket <portal@lansbiblioteket.example>")
+
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
+
+    PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    SERVER_NAME = env("SERVER_NAME")
+
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    LANGUAGES = ("sv", "en")
+
+    INVITATION_DAYS = 7
+    PASSWORD_RESET_HOURS = 1
+    HSTS = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or development secret key."""
+        key = env("SECRET_KEY")
+        if not key or key == Config.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    CELERY_BROKER_URL = "memory://"
+    MAIL_BACKEND = "file"
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+    PORTAL_BASE_URL = "http://portal.test"
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    return CONFIGS[name or env("PORTAL_ENV", "development")]

@@ -1,0 +1,79 @@
+"""The portal: collaboration intranet of a county library and its municipal libraries."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import ProductionConfig, config_for
+from portal.core.database import tune_sqlite
+from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, Celery, error pages."""
+    config_class = config_for(config_name)
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR))
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    tune_sqlite(app)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal.core.errors import register_error_pages
+    from portal.core.security import register_security_headers
+
+    register_error_pages(app)
+    register_security_headers(app)
+
+    from portal.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.core.dates import alembic_render_item
+    from portal.core.i18n import init_babel
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(TEMPLATE_DIR.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=alembic_render_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    init_babel(app)
+
+    from portal.notifications import outbox
+
+    outbox.register_after_commit_dispatch(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.accounts.admin import bp as admin_bp
+    from portal.main import bp as main_bp
+    from portal.notifications import bp as notifications_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)

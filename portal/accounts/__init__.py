@@ -1,0 +1,7 @@
+"""Accounts: login, invitations, password reset, profile; admin pages for users and orgs."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from portal.accounts import routes, sessions  # noqa: E402,F401

@@ -1,0 +1,138 @@
+"""Admin pages: users (list, filter, invite, role, deactivate) and organisations."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts import services
+from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
+from portal.accounts.models import ROLES, Organisation, User
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, show_error
+from portal.core.i18n import _l
+from portal.core.permissions import require_role
+from portal.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USERS_PER_PAGE = 50
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+@bp.route("/anvandare")
+@require_role("admin")
+def users():
+    organisation_id = request.args.get("organisation", type=int)
+    role = request.args.get("roll") if request.args.get("roll") in ROLES else None
+    query = select(User).options(selectinload(User.organisation)).order_by(User.name)
+    if organisation_id:
+        query = query.where(User.organisation_id == organisation_id)
+    if role:
+        query = query.where(User.role == role)
+    page = db.paginate(query, per_page=USERS_PER_PAGE, error_out=False)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        organisations=organisation_choices(),
+        roles=ROLES,
+        selected_organisation=organisation_id,
+        selected_role=role,
+    )
+
+
+@bp.route("/anvandare/bjud-in", methods=["GET", "POST"])
+@require_role("admin")
+def invite():
+    form = InvitationForm()
+    form.organisation_id.choices = [(0, str(_l("Välj organisation")))] + organisation_choices()
+    if form.validate_on_submit():
+        try:
+            services.invite_user(
+                current_user,
+                form.email.data,
+                form.name.data,
+                form.organisation_id.data,
+                form.role.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Inbjudan till %(email)s är skickad.", email=form.email.data))
+            return redirect(url_for("admin.users"))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
+@require_role("admin")
+def user(user_id: int):
+    person = db.get_or_404(User, user_id)
+    form = RoleForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_user, person, form.role.data)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Rollen är ändrad."))
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user.html", person=person, form=form)
+
+
+@bp.route("/anvandare/<int:user_id>/aktiv", methods=["POST"])
+@require_role("admin")
+def set_active(user_id: int):
+    person = db.get_or_404(User, user_id)
+    form = RoleForm(obj=person)
+    make_active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, person, make_active)
+    except ValidationError as error:
+        show_error(form, error)
+        return render_template("admin/user.html", person=person, form=form), 400
+    db.session.commit()
+    flash_success(_l("Kontot är aktiverat.") if make_active else _l("Kontot är avaktiverat."))
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/organisationer")
+@require_role("admin")
+def organisations():
+    rows = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("admin/organisations.html", organisations=rows)
+
+
+@bp.route("/organisationer/ny", methods=["GET", "POST"])
+@require_role("admin")
+def new_organisation():
+    return _edit_organisation(None)
+
+
+@bp.route("/organisationer/<int:organisation_id>", methods=["GET", "POST"])
+@require_role("admin")
+def edit_organisation(organisation_id: int):
+    return _edit_organisation(db.get_or_404(Organisation, organisation_id))
+
+
+def _edit_organisation(organisation: Organisation | None):
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.save_organisation(organisation, **form.data)
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Organisationen är sparad."))
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation)

@@ -1,0 +1,144 @@
+"""Login, logout, invitations, password reset and the profile page."""
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SetPasswordForm,
+)
+from portal.accounts.sessions import refresh_login, start_session
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, safe_next, show_error
+from portal.core.i18n import _l
+from portal.extensions import db, limiter
+
+
+def login_attempt_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit(login_limit, key_func=login_attempt_key, methods=["POST"], deduct_when=login_failed)
+def login():
+    form = LoginForm()
+    destination = safe_next(request.args.get("next"), url_for("main.index"))
+    if current_user.is_authenticated:
+        return redirect(destination)
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user:
+            services.record_login(user)
+            db.session.commit()
+            start_session(user)
+            return redirect(destination)
+        g.login_failed = True
+        form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logga-ut", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash_success(_l("Du är utloggad."))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = services.invitation_for_token(token)
+    except ValidationError as error:
+        return render_template("accounts/link_invalid.html", message=error.message), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            start_session(user)
+            flash_success(_l("Välkommen! Ditt konto är klart."))
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/glomt-losenord", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_requested.html")
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/aterstall-losenord/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except ValidationError as error:
+        return render_template("accounts/link_invalid.html", message=error.message), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Ditt lösenord är bytt. Logga in med det nya lösenordet."))
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            form.name.data,
+            form.title.data or "",
+            form.phone.data or "",
+            form.language.data,
+        )
+        db.session.commit()
+        flash_success(_l("Profilen är sparad."))
+        return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)
+    )
+
+
+@bp.route("/profil/losenord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except ValidationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            refresh_login(current_user)
+            flash_success(_l("Lösenordet är bytt. Dina andra inloggningar har avslutats."))
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)

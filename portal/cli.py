@@ -1,0 +1,39 @@
+"""`flask --app wsgi portal ...`: demo data and admin accounts."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.core.errors import ValidationError
+from portal.extensions import db
+
+portal_cli = AppGroup("portal", help="Portalens kommandon.")
+
+
+@portal_cli.command("demo")
+def demo_command():
+    """Load the Västernorrland demo data (safe to run again)."""
+    from portal.demo import load_demo
+
+    for account in load_demo():
+        click.echo(f"{account['role']:7} {account['email']:35} {account['password']}")
+
+
+@portal_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+def create_admin_command(email: str, name: str, password: str):
+    """Create an admin, or reset an existing account to admin with this password."""
+    from portal.accounts.services import create_or_reset_admin
+
+    try:
+        user = create_or_reset_admin(email, name, password)
+    except ValidationError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Admin {user.email} är klar.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(portal_cli)

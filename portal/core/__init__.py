@@ -1,0 +1,1 @@
+"""Shared machinery: dates, security headers, permissions, error pages, i18n, form helpers."""

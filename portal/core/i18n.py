@@ -1,0 +1,21 @@
+"""Swedish first, English second: the person's chosen language, else the browser's."""
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for models and forms)
+from flask_login import current_user
+
+from portal.extensions import babel
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "sv"
+
+
+def init_babel(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,51 @@
+"""Start page, `/healthz` (the process) and `/readyz` (database and broker)."""
+
+from flask import current_app, jsonify, render_template
+from flask_login import login_required
+from sqlalchemy import text
+
+from portal.extensions import csrf, db, limiter
+from portal.main import bp
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/healthz")
+@csrf.exempt
+@limiter.exempt
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@limiter.exempt
+def readyz():
+    checks = {"database": database_ready(), "broker": broker_ready()}
+    ready = all(checks.values())
+    body = {"status": "ok" if ready else "unavailable", **{k: bool(v) for k, v in checks.items()}}
+    return jsonify(body), 200 if ready else 503
+
+
+def database_ready() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        current_app.logger.exception("database not ready")
+        return False
+
+
+def broker_ready() -> bool:
+    celery_app = current_app.extensions["celery"]
+    timeout = current_app.config["BROKER_TIMEOUT_SECONDS"]
+    try:
+        with celery_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        current_app.logger.warning("broker not ready", exc_info=True)
+        return False

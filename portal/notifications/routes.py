@@ -1,0 +1,53 @@
+"""Admin page "Utskick": the outbox with its queued, sent and failed emails."""
+
+from flask import redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success
+from portal.core.i18n import _l
+from portal.core.permissions import require_role
+from portal.extensions import db
+from portal.notifications import bp, outbox
+from portal.notifications.models import EMAIL_STATUSES, OutboundEmail
+
+PER_PAGE = 50
+
+
+@bp.route("")
+@require_role("admin")
+def index():
+    status = request.args.get("status") if request.args.get("status") in EMAIL_STATUSES else None
+    recipient = (request.args.get("mottagare") or "").strip()
+    query = select(OutboundEmail).order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
+    if status:
+        query = query.where(OutboundEmail.status == status)
+    if recipient:
+        query = query.where(OutboundEmail.recipient.contains(recipient.lower()))
+    counts = dict(
+        db.session.execute(
+            select(OutboundEmail.status, func.count()).group_by(OutboundEmail.status)
+        ).all()
+    )
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "notifications/outbox.html",
+        page=page,
+        counts=counts,
+        statuses=EMAIL_STATUSES,
+        selected_status=status,
+        recipient=recipient,
+    )
+
+
+@bp.route("/<int:email_id>/forsok-igen", methods=["POST"])
+@require_role("admin")
+def retry(email_id: int):
+    try:
+        outbox.retry_email(email_id)
+    except ValidationError as error:
+        flash_success(error.message)
+    else:
+        db.session.commit()
+        flash_success(_l("E-postmeddelandet är köat igen."))
+    return redirect(url_for("notifications.index", status=request.args.get("status")))
