@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format translations extract-messages lock bench clean
+.PHONY: install run test lint format translations extract-messages lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,6 @@ format: $(STAMP)
 
 test: install lint
 	$(PY) -m pytest
-
-bench: install
-	$(PY) -m bench
 
 lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
