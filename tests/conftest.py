@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import create_app
@@ -21,6 +23,15 @@ from tests.services import (
 )
 
 _schema_ready: set[str] = set()
+
+
+class PortalTestClient(FlaskClient):
+    """Requests share the fixture's app context, and so its `g`: forget the cached user."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -47,6 +58,7 @@ def app(database_url, tmp_path):
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         },
     )
+    app.test_client_class = PortalTestClient
     with app.app_context():
         if database_url not in _schema_ready:
             db.drop_all()
