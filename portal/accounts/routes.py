@@ -122,23 +122,22 @@ def profile():
         db.session.commit()
         flash_success(_l("Profilen är sparad."))
         return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)
-    )
+    return render_template("accounts/profile.html", form=form)
 
 
 @bp.route("/profil/losenord", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(user, form.current_password.data, form.password.data)
         except ValidationError as error:
             show_error(form, error)
         else:
             db.session.commit()
-            refresh_login(current_user)
+            refresh_login(user)
             flash_success(_l("Lösenordet är bytt. Dina andra inloggningar har avslutats."))
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
