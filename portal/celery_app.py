@@ -9,6 +9,19 @@ from celery import Celery, Task
 from flask import Flask
 
 
+def transport_options(broker_url: str, timeout: float) -> dict:
+    """Socket timeouts for Redis; kombu's SQLAlchemy transport hands its options to
+    create_engine, which refuses socket settings."""
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return {}
+    return {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "max_retries": 1,
+        "visibility_timeout": 3600,
+    }
+
+
 def celery_config(app: Flask) -> dict:
     timeout = app.config["BROKER_TIMEOUT_SECONDS"]
     return {
@@ -19,12 +32,7 @@ def celery_config(app: Flask) -> dict:
         "worker_prefetch_multiplier": 1,
         "broker_connection_timeout": timeout,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {
-            "socket_timeout": timeout,
-            "socket_connect_timeout": timeout,
-            "max_retries": 1,
-            "visibility_timeout": 3600,
-        },
+        "broker_transport_options": transport_options(app.config["CELERY_BROKER_URL"], timeout),
         "task_publish_retry": False,
         "timezone": "Europe/Stockholm",
         "beat_schedule": {
