@@ -29,7 +29,7 @@ run: install
 	@echo "Demo accounts (role, email, password):"
 	@$(BIN)/flask --app wsgi portal demo
 	@echo "Open http://127.0.0.1:$(PORT)/ — Ctrl-C stops web, worker and beat."
-	$(BIN)/honcho --procfile Procfile start --port $(PORT)
+	PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile Procfile start --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

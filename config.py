@@ -54,7 +54,7 @@ class Config:
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
     OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
 
-    PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")
 
     SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
@@ -67,6 +67,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # A stopped Redis must not take logins down with it: limits fail open, briefly.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
