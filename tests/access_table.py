@@ -1,0 +1,126 @@
+"""Who gets what on every route of the portal, for each role.
+
+tests/test_route_access.py walks `app.url_map` and checks every endpoint and method against this
+table; a route that is not listed here fails that test, so a new page cannot forget its rule.
+
+Outcomes:
+  OK     the page (200) or the redirect the view itself chose
+  LOGIN  a redirect to the login page that brings the person back afterwards
+  DENIED 403, the Swedish "Du har inte behörighet" page
+
+`url_values` gives the sample each URL parameter is filled with, `form` what a POST sends
+(`login_as` users have the password tests.factories.PASSWORD).
+A `Sample` is made fresh in the test database for every check (see SAMPLE_MAKERS in the test).
+"""
+
+from dataclasses import dataclass, field
+
+from tests.factories import PASSWORD
+
+OK = "ok"
+LOGIN = "login"
+DENIED = "403"
+
+ROLES = ("anonymous", "member", "staff", "admin")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A row made for the check, e.g. Sample("user") is the id of a new user."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    expected: dict[str, str]
+    form: dict = field(default_factory=dict)
+    writes: bool = True  # POST only: an allowed POST with `form` changes the database
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: dict[str, Rule]
+    url_values: dict = field(default_factory=dict)
+
+
+PUBLIC = {"anonymous": OK, "member": OK, "staff": OK, "admin": OK}
+SIGNED_IN = {"anonymous": LOGIN, "member": OK, "staff": OK, "admin": OK}
+ADMIN_ONLY = {"anonymous": LOGIN, "member": DENIED, "staff": DENIED, "admin": OK}
+
+NEW_ORGANISATION = {"name": "Timrå bibliotek", "kind": "municipal_library"}
+
+ACCESS: dict[str, Route] = {
+    # The start page and the health endpoints (load balancers ask these without logging in).
+    "main.index": Route({"GET": Rule(SIGNED_IN)}),
+    "main.healthz": Route({"GET": Rule(PUBLIC)}),
+    "main.readyz": Route({"GET": Rule(PUBLIC)}),
+    # Accounts: the pages a stranger needs are public, the rest need a login.
+    "accounts.login": Route({"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)}),
+    "accounts.logout": Route({"POST": Rule(SIGNED_IN, writes=False)}),
+    "accounts.accept_invitation": Route(
+        {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
+        url_values={"token": Sample("invitation_token")},
+    ),
+    "accounts.forgot_password": Route({"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)}),
+    "accounts.reset_password": Route(
+        {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
+        url_values={"token": Sample("reset_token")},
+    ),
+    "accounts.profile": Route(
+        {
+            "GET": Rule(SIGNED_IN),
+            "POST": Rule(SIGNED_IN, form={"name": "Nytt Namn", "language": "sv"}),
+        }
+    ),
+    "accounts.change_password": Route(
+        {
+            "GET": Rule(SIGNED_IN),
+            "POST": Rule(
+                SIGNED_IN,
+                form={
+                    "current_password": PASSWORD,
+                    "password": "ny-fras-om-hösten-vid-indalsälven",
+                    "confirm": "ny-fras-om-hösten-vid-indalsälven",
+                },
+            ),
+        }
+    ),
+    # Administration: admins only.
+    "admin.users": Route({"GET": Rule(ADMIN_ONLY)}),
+    "admin.invite": Route(
+        {
+            "GET": Rule(ADMIN_ONLY),
+            "POST": Rule(
+                ADMIN_ONLY,
+                form={
+                    "email": "ny.bibliotekarie@kramfors.example",
+                    "name": "Nils Berg",
+                    "organisation_id": Sample("organisation"),
+                    "role": "member",
+                },
+            ),
+        }
+    ),
+    "admin.user": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form={"role": "admin"})},
+        url_values={"user_id": Sample("user")},
+    ),
+    "admin.set_active": Route(
+        {"POST": Rule(ADMIN_ONLY, form={"active": "0"})},
+        url_values={"user_id": Sample("user")},
+    ),
+    "admin.organisations": Route({"GET": Rule(ADMIN_ONLY)}),
+    "admin.new_organisation": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_ORGANISATION)}
+    ),
+    "admin.edit_organisation": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_ORGANISATION)},
+        url_values={"organisation_id": Sample("organisation")},
+    ),
+    "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
+    "notifications.retry": Route(
+        {"POST": Rule(ADMIN_ONLY)},
+        url_values={"email_id": Sample("failed_email")},
+    ),
+}

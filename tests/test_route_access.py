@@ -1,0 +1,276 @@
+"""Role × route: every endpoint in app.url_map, each method, for anonymous, member, staff, admin.
+
+The expected outcomes live in tests/access_table.py. Each request runs in its own application
+context, as in production, so who is logged in comes from the session cookie alone.
+"""
+
+import re
+import tempfile
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from argon2 import PasswordHasher
+from flask import url_for
+from sqlalchemy import select
+
+from portal import create_app
+from portal.accounts import passwords, tokens
+from portal.accounts.models import Invitation
+from portal.core.dates import utcnow
+from portal.extensions import db
+from portal.notifications.models import OutboundEmail
+from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
+from tests.factories import PASSWORD, make_organisation, make_user
+
+CHECKED_METHODS = ("GET", "POST")
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def served_routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route the app serves, `static` aside."""
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - IGNORED_METHODS
+    )
+
+
+def missing_from_table(app) -> list[str]:
+    return [
+        f"{endpoint} {method} {path}"
+        for endpoint, method, path in served_routes(app)
+        if endpoint not in ACCESS or method not in ACCESS[endpoint].methods
+    ]
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2 at its lowest cost: this module logs in hundreds of times and tests access only."""
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+_ROUTES = served_routes(create_app("testing", {"INSTANCE_DIR": tempfile.gettempdir()}))
+
+
+def refused_posts() -> list[tuple[str, str]]:
+    """(endpoint, role) for every state-changing POST a role is refused."""
+    return [
+        (endpoint, role)
+        for endpoint, route in ACCESS.items()
+        if "POST" in route.methods and route.methods["POST"].writes
+        for role in ROLES
+        if route.methods["POST"].expected[role] != OK
+    ]
+
+
+def _make_failed_email() -> int:
+    row = OutboundEmail(
+        recipient="karin@kramfors.example",
+        subject="Inbjudan till portalen",
+        template="invitation",
+        text_body="Hej",
+        html_body="<p>Hej</p>",
+        message_id=f"<{uuid.uuid4().hex}@portal.test>",
+        status="failed",
+        attempts=8,
+        last_error="550 mailbox unavailable",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _make_invitation_token() -> str:
+    token, token_hash = tokens.new_token()
+    db.session.add(
+        Invitation(
+            email="inbjuden@timra.example",
+            name="Ida Inbjuden",
+            role="member",
+            token_hash=token_hash,
+            expires_at=utcnow().replace(year=utcnow().year + 1),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def _make_reset_token() -> str:
+    user = make_user(email="glomsk@solleftea.example")
+    return tokens.make_reset_token(user.id, user.password_hash)
+
+
+SAMPLE_MAKERS = {
+    "user": lambda: make_user(email="provperson@ange.example", name="Greta Provsson").id,
+    "organisation": lambda: make_organisation("Kramfors bibliotek").id,
+    "failed_email": _make_failed_email,
+    "invitation_token": _make_invitation_token,
+    "reset_token": _make_reset_token,
+}
+
+
+def resolve(values: dict, made: dict) -> dict:
+    """Replace each Sample by a row made now; the same kind is made once per request."""
+    resolved = {}
+    for key, value in values.items():
+        if isinstance(value, Sample):
+            if value.kind not in made:
+                made[value.kind] = SAMPLE_MAKERS[value.kind]()
+            value = made[value.kind]
+        resolved[key] = value
+    return resolved
+
+
+def prepare(app, login_as, endpoint: str, method: str, role: str):
+    """Make the samples, log in as the role; returns (path, form data)."""
+    route = ACCESS[endpoint]
+    made: dict = {}
+    url_values = resolve(route.url_values, made)
+    form = resolve(route.methods[method].form, made)
+    with app.test_request_context():
+        path = url_for(endpoint, **url_values)
+    if role != "anonymous":
+        login_as(role)
+    return path, form
+
+
+def send(app, client, method: str, path: str, form: dict):
+    """One request in its own application context, as in production."""
+    with app.app_context():
+        return client.open(path, method=method, data=form)
+
+
+def outcome(response, path: str) -> str:
+    if response.status_code == 403:
+        return DENIED
+    if response.status_code in (301, 302, 303):
+        location = urlsplit(response.headers["Location"])
+        if location.path == "/logga-in" and parse_qs(location.query).get("next") == [path]:
+            return LOGIN
+        return OK
+    if response.status_code == 200:
+        return OK
+    return f"HTTP {response.status_code}"
+
+
+def database_contents() -> dict:
+    db.session.rollback()
+    return {
+        table.name: db.session.execute(select(table).order_by(*table.primary_key)).all()
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method", "path"), _ROUTES)
+def test_each_role_gets_what_the_access_table_says(
+    app, client, login_as, endpoint, method, path, role
+):
+    if endpoint not in ACCESS or method not in ACCESS[endpoint].methods:
+        pytest.fail(
+            f"{endpoint} ({method} {path}) is not in tests/access_table.py: "
+            "add the outcome for anonymous, member, staff and admin"
+        )
+    url, form = prepare(app, login_as, endpoint, method, role)
+    response = send(app, client, method, url, form)
+    expected = ACCESS[endpoint].methods[method].expected[role]
+    assert outcome(response, url) == expected, (
+        f"{role} {method} {url}: HTTP {response.status_code} "
+        f"{response.headers.get('Location', '')}, expected {expected}"
+    )
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refused_posts())
+def test_refused_post_changes_nothing_in_the_database(app, client, login_as, endpoint, role):
+    url, form = prepare(app, login_as, endpoint, "POST", role)
+    before = database_contents()
+    send(app, client, "POST", url, form)
+    assert database_contents() == before
+
+
+@pytest.mark.parametrize("endpoint", sorted({endpoint for endpoint, _ in refused_posts()}))
+def test_allowed_role_changes_the_database_with_the_same_post(app, client, login_as, endpoint):
+    """The control for the test above: the table's form really does change something."""
+    expected = ACCESS[endpoint].methods["POST"].expected
+    role = next(role for role in ROLES if expected[role] == OK)
+    url, form = prepare(app, login_as, endpoint, "POST", role)
+    before = database_contents()
+    response = send(app, client, "POST", url, form)
+    assert response.status_code == 302
+    assert database_contents() != before
+
+
+def test_forbidden_page_is_the_swedish_one(app, client, login_as):
+    login_as("member")
+    response = send(app, client, "GET", "/admin/anvandare", {})
+    assert response.status_code == 403
+    assert "<h1>Du har inte behörighet</h1>" in response.get_data(as_text=True)
+
+
+def test_a_route_missing_from_the_table_is_named(app):
+    @app.route("/hemlig-sida", methods=["GET", "POST"])
+    def secret_page():
+        return "hemligt"
+
+    assert missing_from_table(app) == [
+        "secret_page GET /hemlig-sida",
+        "secret_page POST /hemlig-sida",
+    ]
+
+
+def test_every_route_in_the_table_exists(app):
+    served = {(endpoint, method) for endpoint, method, _ in served_routes(app)}
+    listed = {(endpoint, method) for endpoint, route in ACCESS.items() for method in route.methods}
+    assert listed - served == set()
+
+
+def csrf_token_from(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def log_in_with_token(app, client, user) -> None:
+    page = send(app, client, "GET", "/logga-in", {}).get_data(as_text=True)
+    form = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_token_from(page)}
+    assert send(app, client, "POST", "/logga-in", form).status_code == 302
+
+
+def test_invitation_without_csrf_token_gets_400_and_no_invitation(csrf_app, client):
+    log_in_with_token(csrf_app, client, make_user(role="admin"))
+    kramfors = make_organisation("Kramfors bibliotek")
+    form = {
+        "email": "ny.bibliotekarie@kramfors.example",
+        "name": "Nils Berg",
+        "organisation_id": kramfors.id,
+        "role": "member",
+    }
+    response = send(csrf_app, client, "POST", "/admin/anvandare/bjud-in", form)
+    assert response.status_code == 400
+    assert "<h1>Felaktig begäran</h1>" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_invitation_with_csrf_token_is_accepted(csrf_app, client):
+    """The control for the test above: the same form with its token goes through."""
+    log_in_with_token(csrf_app, client, make_user(role="admin"))
+    kramfors = make_organisation("Kramfors bibliotek")
+    page = send(csrf_app, client, "GET", "/admin/anvandare/bjud-in", {}).get_data(as_text=True)
+    form = {
+        "email": "ny.bibliotekarie@kramfors.example",
+        "name": "Nils Berg",
+        "organisation_id": kramfors.id,
+        "role": "member",
+        "csrf_token": csrf_token_from(page),
+    }
+    response = send(csrf_app, client, "POST", "/admin/anvandare/bjud-in", form)
+    assert response.status_code == 302
+    assert db.session.scalar(select(Invitation)).email == "ny.bibliotekarie@kramfors.example"
+
+
+def test_logout_without_csrf_token_gets_400_and_keeps_the_session(csrf_app, client):
+    log_in_with_token(csrf_app, client, make_user())
+    assert send(csrf_app, client, "POST", "/logga-ut", {}).status_code == 400
+    assert send(csrf_app, client, "GET", "/profil", {}).status_code == 200
