@@ -101,16 +101,18 @@ def register_after_commit_dispatch(app: Flask) -> None:
 
     @event.listens_for(Session, "after_commit")
     def dispatch_after_commit(session: Session) -> None:
-        ids = session.info.pop(PENDING_KEY, [])
-        for email_id in ids:
-            send_delivery_task(email_id)
+        # Stop at the first refusal: a request that queued fifty emails must not wait fifty
+        # broker timeouts. The rows are committed; the beat sweep sends the rest.
+        for email_id in session.info.pop(PENDING_KEY, []):
+            if not send_delivery_task(email_id):
+                break
 
     @event.listens_for(Session, "after_rollback")
     def forget_after_rollback(session: Session) -> None:
         session.info.pop(PENDING_KEY, None)
 
 
-def send_delivery_task(email_id: int) -> None:
+def send_delivery_task(email_id: int) -> bool:
     """Hand the row to the broker; if the broker is down the beat sweep will send it later."""
     from portal.notifications.tasks import deliver_email
 
@@ -118,13 +120,28 @@ def send_delivery_task(email_id: int) -> None:
         deliver_email.apply_async(args=[email_id], retry=False)
     except Exception as error:  # the broker is unreachable: the row waits for the sweep
         log.warning("Could not send delivery task for email %s: %s", email_id, error)
+        return False
+    return True
+
+
+def stale_claim(now):
+    """A claim older than the timeout: the worker holding it has died or hung."""
+    stale = now - timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+    return and_(OutboundEmail.status == "sending", OutboundEmail.claimed_at < stale)
 
 
 def claimable(now):
-    stale = now - timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+    """Due and queued, or stale and still within the attempt cap.
+
+    The cap matters for stale claims too: an email whose sending kills the worker every time
+    would otherwise be taken up again forever.
+    """
     return or_(
         and_(OutboundEmail.status == "queued", OutboundEmail.next_attempt_at <= now),
-        and_(OutboundEmail.status == "sending", OutboundEmail.claimed_at < stale),
+        and_(
+            stale_claim(now),
+            OutboundEmail.attempts < current_app.config["OUTBOX_MAX_ATTEMPTS"],
+        ),
     )
 
 
@@ -174,17 +191,35 @@ def build_message(row: OutboundEmail) -> EmailMessage:
     return message
 
 
+def refusal(row: OutboundEmail) -> str | None:
+    """Why the row must never reach the SMTP server, if it was written around `queue_email`."""
+    try:
+        checked_address(row.recipient)
+        if row.reply_to:
+            checked_address(row.reply_to)
+        single_line(row.subject)
+    except ValidationError:
+        return "refused: recipient, reply-to or subject is not a single plain value"
+    return None
+
+
 def deliver(email_id: int) -> str:
     """Claim, send and record one email; returns the row's new status (or 'skipped')."""
     row = claim(email_id)
     if row is None:
         return "skipped"
     try:
+        problem = refusal(row)
+        if problem:
+            raise backends.PermanentFailure(problem)
         backends.send(build_message(row), row.recipient)
     except backends.TemporaryFailure as error:
         schedule_retry(row, str(error))
     except backends.PermanentFailure as error:
         mark_failed(row, str(error))
+    except Exception as error:  # a bug or a broken row: count the attempt, show the error
+        log.exception("Email %s could not be sent", row.id)
+        schedule_retry(row, f"{type(error).__name__}: {error}")
     else:
         row.status, row.sent_at, row.last_error = "sent", utcnow(), None
     row.claimed_at = None
@@ -211,6 +246,25 @@ def mark_failed(row: OutboundEmail, error: str) -> None:
     row.status, row.last_error = "failed", error
 
 
+def fail_abandoned() -> int:
+    """Mark failed the stale claims that have used up their attempts; returns how many."""
+    result = db.session.execute(
+        update(OutboundEmail)
+        .where(
+            stale_claim(utcnow()),
+            OutboundEmail.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"],
+        )
+        .values(
+            status="failed",
+            claimed_at=None,
+            last_error="abandoned: the worker stopped while sending, attempts used up",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def due_email_ids(limit: int = 1000) -> list[int]:
     return list(
         db.session.scalars(
@@ -227,6 +281,8 @@ def retry_email(email_id: int) -> OutboundEmail:
     row = db.get_or_404(OutboundEmail, email_id)
     if row.status == "sent":
         raise ValidationError(_l("E-postmeddelandet är redan skickat."))
+    if row.status == "sending":
+        raise ValidationError(_l("E-postmeddelandet skickas just nu."))
     row.status, row.attempts, row.next_attempt_at, row.claimed_at = "queued", 0, utcnow(), None
     db.session.info.setdefault(PENDING_KEY, []).append(row.id)
     return row

@@ -13,7 +13,10 @@ def deliver_email(email_id: int) -> str:
 @shared_task(name="portal.notifications.tasks.sweep_outbox")
 def sweep_outbox() -> int:
     """Every minute: re-send rows that are due again or whose claim went stale."""
-    ids = outbox.due_email_ids()
-    for email_id in ids:
-        outbox.send_delivery_task(email_id)
-    return len(ids)
+    outbox.fail_abandoned()
+    sent = 0
+    for email_id in outbox.due_email_ids():
+        if not outbox.send_delivery_task(email_id):
+            break  # the broker is gone again; the next sweep tries the rest
+        sent += 1
+    return sent

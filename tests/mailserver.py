@@ -1,0 +1,117 @@
+"""A real SMTP server on loopback (aiosmtpd) that records every envelope it is offered.
+
+It can be told to refuse the next N messages with a reply such as "451 4.3.0 try later" or
+"550 5.1.1 no such user", after DATA or already at RCPT, so tests can watch the outbox retry.
+"""
+
+import asyncio
+import email
+import email.policy
+import threading
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.services import free_port
+
+
+@dataclass
+class Envelope:
+    """One message the server was offered, and what it answered."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage | None
+    reply: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.reply.startswith("250")
+
+    @property
+    def message_id(self) -> str | None:
+        return self.message["Message-ID"] if self.message is not None else None
+
+
+@dataclass
+class _Fault:
+    reply: str
+    stage: str
+
+
+@dataclass
+class RecordingHandler:
+    delay_seconds: float = 0.0
+    envelopes: list[Envelope] = field(default_factory=list)
+    faults: deque = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _take_fault(self, stage: str) -> str | None:
+        with self.lock:
+            if self.faults and self.faults[0].stage == stage:
+                return self.faults.popleft().reply
+        return None
+
+    def _record(self, envelope, message, reply: str) -> None:
+        with self.lock:
+            self.envelopes.append(
+                Envelope(envelope.mail_from, list(envelope.rcpt_tos), message, reply)
+            )
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        fault = self._take_fault("RCPT")
+        if fault:
+            self._record(envelope, None, fault)
+            return fault
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        reply = self._take_fault("DATA") or "250 Message accepted for delivery"
+        self._record(envelope, message, reply)
+        return reply
+
+
+class SMTPServer:
+    """What a test sees: the host and port, the envelopes, and the knobs for faults."""
+
+    def __init__(self, handler: RecordingHandler, host: str, port: int):
+        self.handler, self.host, self.port = handler, host, port
+
+    @property
+    def envelopes(self) -> list[Envelope]:
+        with self.handler.lock:
+            return list(self.handler.envelopes)
+
+    @property
+    def delivered(self) -> list[Envelope]:
+        return [envelope for envelope in self.envelopes if envelope.accepted]
+
+    def offers_of(self, message_id: str) -> list[Envelope]:
+        return [envelope for envelope in self.envelopes if envelope.message_id == message_id]
+
+    def fail_next(self, count: int, reply: str, stage: str = "DATA") -> None:
+        """Answer the next `count` messages with `reply` (at "DATA" or at "RCPT")."""
+        with self.handler.lock:
+            self.handler.faults.extend(_Fault(reply, stage) for _ in range(count))
+
+    def slow_down(self, seconds: float) -> None:
+        self.handler.delay_seconds = seconds
+
+
+@contextmanager
+def running_smtp_server():
+    handler = RecordingHandler()
+    host, port = "127.0.0.1", free_port()
+    controller = Controller(handler, hostname=host, port=port, ready_timeout=10)
+    controller.start()
+    try:
+        yield SMTPServer(handler, host, port)
+    finally:
+        controller.stop()

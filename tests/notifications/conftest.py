@@ -1,0 +1,25 @@
+import pytest
+
+from portal.notifications import outbox
+from tests.mailserver import running_smtp_server
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A recording SMTP server on loopback; the app's smtp backend sends to it."""
+    with running_smtp_server() as server:
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=server.host, MAIL_PORT=server.port)
+        yield server
+
+
+@pytest.fixture
+def dispatched(monkeypatch):
+    """The email ids handed to the broker, in order (nothing reaches a real broker)."""
+    ids: list[int] = []
+
+    def record(email_id: int) -> bool:
+        ids.append(email_id)
+        return True
+
+    monkeypatch.setattr(outbox, "send_delivery_task", record)
+    return ids
