@@ -40,11 +40,12 @@ def database_ready() -> bool:
 
 
 def broker_ready() -> bool:
+    """One attempt within the broker timeout: a kombu retry first sleeps 2 s, too long here."""
     celery_app = current_app.extensions["celery"]
     timeout = current_app.config["BROKER_TIMEOUT_SECONDS"]
     try:
         with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=timeout)
+            connection.ensure_connection(max_retries=0, timeout=timeout)
         return True
     except Exception:
         current_app.logger.warning("broker not ready", exc_info=True)
