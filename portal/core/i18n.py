@@ -1,6 +1,6 @@
 """Swedish first, English second: the person's chosen language, else the browser's."""
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for models and forms)
 from flask_login import current_user
@@ -9,10 +9,11 @@ from portal.extensions import babel
 
 
 def select_locale() -> str:
+    """Outside a request (CLI commands, worker tasks) the portal speaks Swedish."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         return current_user.language
-    from flask import current_app
-
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "sv"
 
 
