@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from config import ProductionConfig, config_for
 from portal.core.errors import ValidationError
 from portal.extensions import db
 
@@ -11,9 +12,24 @@ portal_cli = AppGroup("portal", help="Portalens kommandon.")
 
 
 @portal_cli.command("demo")
-def demo_command():
-    """Load the Västernorrland demo data (safe to run again)."""
+@click.option(
+    "--allow-production",
+    is_flag=True,
+    help="Ladda demodata även i produktion (demokontonas lösenord är publika).",
+)
+def demo_command(allow_production: bool):
+    """Load the Västernorrland demo data (safe to run again).
+
+    The demo accounts' passwords are in the source and printed, so production refuses them
+    unless asked explicitly.
+    """
     from portal.demo import load_demo
+
+    if config_for() is ProductionConfig and not allow_production:
+        raise click.ClickException(
+            "Demodata laddas inte i produktion (PORTAL_ENV=production): demokontonas lösenord "
+            "är publika. Använd --allow-production om du verkligen vill."
+        )
 
     for account in load_demo():
         click.echo(f"{account['role']:7} {account['email']:35} {account['password']}")

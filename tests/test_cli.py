@@ -1,0 +1,170 @@
+"""The two commands: `portal demo` and `portal create-admin`."""
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from portal.accounts import passwords
+from portal.accounts.models import Organisation, User
+from portal.extensions import db
+from tests.factories import make_user
+
+MUNICIPAL_LIBRARIES = {
+    "Härnösand",
+    "Kramfors",
+    "Sollefteå",
+    "Sundsvall",
+    "Timrå",
+    "Ånge",
+    "Örnsköldsvik",
+}
+ADMIN_PASSWORD = "norrsken-över-skuleskogen-i-mars"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2 at its lowest cost: these tests log in, they do not test hashing."""
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+@pytest.fixture
+def portal(app):
+    """Run `flask portal <args>`; returns the click result."""
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        result = runner.invoke(args=["portal", *args])
+        db.session.expire_all()
+        return result
+
+    return run
+
+
+def log_in(app, email: str, password: str):
+    with app.app_context():
+        return app.test_client().post("/logga-in", data={"email": email, "password": password})
+
+
+def organisations_of_kind(kind: str) -> dict[str, Organisation]:
+    rows = db.session.scalars(select(Organisation).where(Organisation.kind == kind))
+    return {row.name: row for row in rows}
+
+
+def database_contents() -> dict:
+    db.session.rollback()
+    return {
+        table.name: db.session.execute(select(table).order_by(*table.primary_key)).all()
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_demo_loads_lansbiblioteket_vasternorrland(portal):
+    assert portal("demo").exit_code == 0
+    assert set(organisations_of_kind("county_library")) == {"Länsbiblioteket Västernorrland"}
+
+
+def test_demo_loads_the_seven_municipal_libraries_with_their_municipality_codes(portal):
+    portal("demo")
+    libraries = organisations_of_kind("municipal_library").values()
+    assert {library.municipality_name for library in libraries} == MUNICIPAL_LIBRARIES
+    codes = {library.municipality_name: library.municipality_code for library in libraries}
+    assert codes["Kramfors"] == "2282"
+    assert codes["Örnsköldsvik"] == "2284"
+
+
+def test_demo_loads_region_vasternorrland_and_kulturradet_as_funders(portal):
+    portal("demo")
+    assert set(organisations_of_kind("funder")) == {"Region Västernorrland", "Kulturrådet"}
+
+
+def test_demo_loads_kb_mtm_and_internationella_biblioteket(portal):
+    portal("demo")
+    assert set(organisations_of_kind("national_agency")) == {
+        "Kungliga biblioteket",
+        "Myndigheten för tillgängliga medier",
+        "Internationella biblioteket",
+    }
+
+
+def test_demo_creates_one_user_per_role(portal):
+    portal("demo")
+    roles = db.session.scalars(select(User.role)).all()
+    assert sorted(roles) == ["admin", "member", "staff"]
+
+
+def test_demo_prints_credentials_that_log_in_with_each_role(app, portal):
+    output = portal("demo").output
+    printed = [line.split() for line in output.splitlines() if "@" in line]
+    assert sorted(role for role, _, _ in printed) == ["admin", "member", "staff"]
+    for role, email, password in printed:
+        assert log_in(app, email, password).status_code == 302
+        assert db.session.scalar(select(User.role).where(User.email == email)) == role
+
+
+def test_demo_run_twice_changes_nothing(portal):
+    assert portal("demo").exit_code == 0
+    after_first_run = database_contents()
+    second = portal("demo")
+    assert second.exit_code == 0
+    assert database_contents() == after_first_run
+
+
+def test_demo_refuses_to_run_in_production(portal, monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    result = portal("demo")
+    assert result.exit_code != 0
+    assert "Demodata laddas inte i produktion" in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_demo_runs_in_production_when_explicitly_allowed(portal, monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    assert portal("demo", "--allow-production").exit_code == 0
+    assert len(db.session.scalars(select(User)).all()) == 3
+
+
+def create_admin(portal, password=ADMIN_PASSWORD, email="astrid.nordin@lansbiblioteket.example"):
+    return portal(
+        "create-admin", "--email", email, "--name", "Astrid Nordin", "--password", password
+    )
+
+
+def test_create_admin_makes_an_admin_who_can_log_in(app, portal):
+    result = create_admin(portal)
+    assert result.exit_code == 0, result.output
+    assert log_in(app, "astrid.nordin@lansbiblioteket.example", ADMIN_PASSWORD).status_code == 302
+    admin = db.session.scalar(select(User))
+    assert (admin.role, admin.name, admin.active) == ("admin", "Astrid Nordin", True)
+
+
+def test_create_admin_again_resets_the_password(app, portal):
+    create_admin(portal)
+    new_password = "snöfall-över-skuleberget-i-april"
+    assert create_admin(portal, new_password).exit_code == 0
+    email = "astrid.nordin@lansbiblioteket.example"
+    assert log_in(app, email, ADMIN_PASSWORD).status_code == 200
+    assert log_in(app, email, new_password).status_code == 302
+    assert db.session.scalars(select(User)).all()[0].role == "admin"
+
+
+def test_create_admin_makes_an_existing_member_admin(portal):
+    make_user(email="karin@kramfors.example", role="member")
+    assert create_admin(portal, email="Karin@Kramfors.example").exit_code == 0
+    (user,) = db.session.scalars(select(User)).all()
+    assert (user.email, user.role) == ("karin@kramfors.example", "admin")
+
+
+def test_create_admin_with_a_weak_password_explains_and_creates_nothing(portal):
+    result = create_admin(portal, "bibliotek2024")
+    assert result.exit_code != 0
+    assert "Lösenordet är för vanligt eller lätt att gissa" in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_create_admin_with_an_invalid_email_explains_and_creates_nothing(portal):
+    result = create_admin(portal, email="astrid.nordin")
+    assert result.exit_code != 0
+    assert "Ogiltig e-postadress" in result.output
+    assert db.session.scalar(select(User)) is None
