@@ -3,21 +3,38 @@
 Every task runs inside an application context. The broker is Redis in production and kombu's
 SQLAlchemy transport on SQLite on a laptop; short socket timeouts keep a stopped or frozen broker
 from holding a web request (the outbox row is the source of truth, and the beat sweep re-sends).
+
+Delivery is at least once, never at most once: `acks_late` with `task_reject_on_worker_lost`
+leaves a message on the broker until its task has finished, so a worker killed mid-task does not
+take the message with it. Redis hands an unacknowledged message out again only after
+`visibility_timeout`; we keep that long (an hour) because the outbox does not depend on it: the
+sweep re-sends any row that is still queued or whose claim went stale, and the claim makes a
+duplicate task harmless.
 """
+
+from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask
 
 
 def transport_options(broker_url: str, timeout: float) -> dict:
-    """Socket timeouts for Redis; kombu's SQLAlchemy transport hands its options to
-    create_engine, which refuses socket settings."""
+    """Socket timeouts and a single connection attempt for Redis.
+
+    `max_retries` is 0 because kombu sleeps `interval_start` (2 s) before each retry when it
+    (re)connects to publish: with 1 retry a stopped Redis held every request for 2 s plus the
+    timeout. One attempt, bounded by the socket timeouts, is all a web request can afford; the
+    worker's own consumer reconnects with `broker_connection_retry`, which ignores this option.
+
+    kombu's SQLAlchemy transport hands its options to create_engine, which refuses socket
+    settings, so other brokers get none.
+    """
     if not broker_url.startswith(("redis://", "rediss://")):
         return {}
     return {
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
-        "max_retries": 1,
+        "max_retries": 0,
         "visibility_timeout": 3600,
     }
 
@@ -41,6 +58,7 @@ def celery_config(app: Flask) -> dict:
                 "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
             }
         },
+        "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         "imports": ("portal.notifications.tasks",),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }
