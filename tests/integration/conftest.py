@@ -59,6 +59,8 @@ def app(database_url, broker_url, smtp_server, tmp_path):
             "MAIL_BACKEND": "smtp",
             "MAIL_SERVER": smtp_server.host,
             "MAIL_PORT": smtp_server.port,
+            "MAIL_USE_TLS": False,
+            "MAIL_USERNAME": None,
             "MAIL_OUTBOX_DIR": str(tmp_path / "web" / "outbox"),
         },
     )
@@ -95,6 +97,8 @@ def celery_worker(app, database_url, broker_url, smtp_server, tmp_path):
                 "MAIL_SERVER": smtp_server.host,
                 "MAIL_PORT": str(smtp_server.port),
                 "MAIL_TIMEOUT_SECONDS": "5",
+                "MAIL_USE_TLS": "0",
+                "MAIL_USERNAME": "",
                 **WORKER_TIMING,
                 **env,
             },

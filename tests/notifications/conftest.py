@@ -8,7 +8,13 @@ from tests.mailserver import running_smtp_server
 def smtp_server(app):
     """A recording SMTP server on loopback; the app's smtp backend sends to it."""
     with running_smtp_server() as server:
-        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=server.host, MAIL_PORT=server.port)
+        app.config.update(
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER=server.host,
+            MAIL_PORT=server.port,
+            MAIL_USE_TLS=False,
+            MAIL_USERNAME=None,
+        )
         yield server
 
 
