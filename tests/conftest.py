@@ -6,11 +6,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import create_app
+from portal.accounts import passwords
 from portal.extensions import db, limiter
 from portal.notifications import outbox
 from portal.notifications.models import OutboundEmail
@@ -26,12 +28,24 @@ _schema_ready: set[str] = set()
 
 
 class PortalTestClient(FlaskClient):
-    """Requests share the fixture's app context, and so its `g`: forget the cached user."""
+    """Each request in its own application context, as in production: `g`, the cached user
+    and the database session never carry over from one request to the next."""
 
     def open(self, *args, **kwargs):
-        if has_app_context():
-            g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
+        if self.preserve_context:  # `with client:` runs in the fixture's app context
+            if has_app_context():
+                g.pop("_login_user", None)
+            return super().open(*args, **kwargs)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2 at its lowest cost: tests log in often; they do not measure hashing."""
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

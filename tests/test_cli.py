@@ -1,10 +1,8 @@
 """The two commands: `portal demo` and `portal create-admin`."""
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from portal.accounts import passwords
 from portal.accounts.models import Organisation, User
 from portal.extensions import db
 from tests.factories import make_user
@@ -19,14 +17,6 @@ MUNICIPAL_LIBRARIES = {
     "Örnsköldsvik",
 }
 ADMIN_PASSWORD = "norrsken-över-skuleskogen-i-mars"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Argon2 at its lowest cost: these tests log in, they do not test hashing."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from flask import url_for
 from sqlalchemy import select
 
 from portal import create_app
-from portal.accounts import passwords, tokens
+from portal.accounts import tokens
 from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
@@ -43,14 +42,6 @@ def missing_from_table(app) -> list[str]:
         for endpoint, method, path in served_routes(app)
         if endpoint not in ACCESS or method not in ACCESS[endpoint].methods
     ]
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Argon2 at its lowest cost: this module logs in hundreds of times and tests access only."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 _ROUTES = served_routes(create_app("testing", {"INSTANCE_DIR": tempfile.gettempdir()}))
