@@ -33,6 +33,7 @@ class Config:
     SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-change-me")
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
 
     CELERY_BROKER_URL = env(
         "CELERY_BROKER_URL", f"sqla+sqlite:///{INSTANCE_PATH / 'celery-broker.db'}"
@@ -91,11 +92,12 @@ class ProductionConfig(Config):
     HSTS = True
 
     @classmethod
-    def check(cls) -> None:
-        """Refuse to start with a missing or development secret key."""
+    def check(cls) -> str:
+        """The secret key from the environment as it is now; refuse a missing or development one."""
         key = env("SECRET_KEY")
         if not key or key == Config.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
+        return key
 
 
 class TestConfig(Config):

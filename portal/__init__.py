@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ProductionConfig, config_for
-from portal.core.database import tune_sqlite
+from portal.core.database import tune_engine
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -16,14 +16,14 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, Celery, error pages."""
     config_class = config_for(config_name)
-    if config_class is ProductionConfig:
-        ProductionConfig.check()
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR))
     app.config.from_object(config_class)
+    if config_class is ProductionConfig:
+        app.config["SECRET_KEY"] = ProductionConfig.check()
     if overrides:
         app.config.update(overrides)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
-    tune_sqlite(app)
+    tune_engine(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

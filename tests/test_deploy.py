@@ -187,14 +187,9 @@ def production_app(tmp_path, overrides: dict | None = None):
 
 @pytest.fixture
 def production_secret(monkeypatch) -> str:
-    """SECRET_KEY set as the deployment sets it.
-
-    config.py reads the environment when it is imported, long before this test, so the key is
-    also put on ProductionConfig, where the import would have put it. ProductionConfig.check()
-    reads the environment when create_app calls it.
-    """
+    """SECRET_KEY set in the environment after config.py was imported, as a test can only do;
+    create_app must still sign with it, not with the value read at import."""
     monkeypatch.setenv("SECRET_KEY", SECRET)
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", SECRET)
     return SECRET
 
 

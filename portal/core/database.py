@@ -5,12 +5,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
-def tune_sqlite(app: Flask) -> None:
-    """SQLite is shared by the web server and the worker: WAL, a busy timeout, foreign keys."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+def tune_engine(app: Flask) -> None:
+    """SQLite is shared by the web server and the worker, so it waits for locks; PostgreSQL
+    gets a connect timeout, so an unreachable server cannot hold a request for long."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        connect_args = {"timeout": 30}
+    elif url.startswith("postgresql"):
+        connect_args = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
+    else:
         return
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+    options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
