@@ -281,6 +281,8 @@ def retry_email(email_id: int) -> OutboundEmail:
     row = db.get_or_404(OutboundEmail, email_id)
     if row.status == "sent":
         raise ValidationError(_l("E-postmeddelandet är redan skickat."))
+    if row.status == "sending":
+        raise ValidationError(_l("E-postmeddelandet skickas just nu."))
     row.status, row.attempts, row.next_attempt_at, row.claimed_at = "queued", 0, utcnow(), None
     db.session.info.setdefault(PENDING_KEY, []).append(row.id)
     return row

@@ -1,6 +1,6 @@
 """Admin page "Utskick": the outbox with its queued, sent and failed emails."""
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from portal.core.errors import ValidationError
@@ -46,7 +46,7 @@ def retry(email_id: int):
     try:
         outbox.retry_email(email_id)
     except ValidationError as error:
-        flash_success(error.message)
+        flash(str(error.message), "error")
     else:
         db.session.commit()
         flash_success(_l("E-postmeddelandet är köat igen."))

@@ -35,6 +35,12 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(client):
     assert 'value="karin@kramfors.example"' in wrong.get_data(as_text=True)
 
 
+def test_page_title_says_error_when_the_form_has_errors(client):
+    assert "<title>Logga in" in client.get("/logga-in").get_data(as_text=True)
+    refused = log_in(client, "ingen@kramfors.example", "fel-lösenord-helt-och-hållet")
+    assert "<title>Fel: Logga in" in refused.get_data(as_text=True)
+
+
 def test_deactivated_account_cannot_log_in(client):
     make_user(email="karin@kramfors.example", active=False)
     response = log_in(client, "karin@kramfors.example")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.core.dates import utcnow
 from portal.extensions import db
 from tests.notifications.factories import make_email
 
@@ -90,6 +91,19 @@ def test_sent_email_is_not_sent_again_by_the_retry_button(client, login_as, disp
     assert "E-postmeddelandet är redan skickat." in response.get_data(as_text=True)
     db.session.refresh(sent)
     assert sent.status == "sent"
+    assert dispatched == []
+
+
+def test_email_being_sent_is_not_queued_a_second_time(client, login_as, dispatched):
+    sending = make_email("sending", "skickas@timra.example", claimed_at=utcnow())
+    dispatched.clear()
+    login_as("admin")
+
+    response = client.post(retry_url(sending), follow_redirects=True)
+
+    assert "E-postmeddelandet skickas just nu." in response.get_data(as_text=True)
+    db.session.refresh(sending)
+    assert sending.status == "sending"
     assert dispatched == []
 
 
