@@ -9,7 +9,7 @@ from portal.accounts import services
 from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.models import ROLES, Organisation, User
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, show_error
+from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -51,7 +51,9 @@ def users():
 @require_role("admin")
 def invite():
     form = InvitationForm()
-    form.organisation_id.choices = [(0, str(_l("Välj organisation")))] + organisation_choices()
+    form.organisation_id.choices = select_choices(
+        [(0, _l("Välj organisation")), *organisation_choices()]
+    )
     if form.validate_on_submit():
         try:
             services.invite_user(

@@ -5,6 +5,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from portal.accounts.models import LANGUAGES, ORGANISATION_KINDS, ROLES
+from portal.core.forms import select_choices
 from portal.core.i18n import _l
 
 REQUIRED = _l("Fyll i fältet.")
@@ -70,12 +71,12 @@ class ProfileForm(FlaskForm):
             Regexp(r"^[0-9 +()\-]*$", message=_l("Ange bara siffror, mellanslag, +, - och ().")),
         ],
     )
-    language = SelectField(_l("Språk"), choices=list(LANGUAGES.items()))
+    language = SelectField(_l("Språk"), choices=lambda: select_choices(LANGUAGES.items()))
     submit = SubmitField(_l("Spara profil"))
 
 
 def role_choices():
-    return [(key, str(label)) for key, label in ROLES.items()]
+    return select_choices(ROLES.items())
 
 
 class InvitationForm(FlaskForm):
@@ -95,9 +96,7 @@ class RoleForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField(
-        _l("Typ"), choices=lambda: [(k, str(v)) for k, v in ORGANISATION_KINDS.items()]
-    )
+    kind = SelectField(_l("Typ"), choices=lambda: select_choices(ORGANISATION_KINDS.items()))
     municipality_name = StringField(_l("Kommun"), validators=[Optional(), Length(max=100)])
     municipality_code = StringField(
         _l("Kommunkod"),

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from portal.core.errors import DomainError
 
@@ -36,3 +37,8 @@ def safe_next(target: str | None, default: str) -> str:
 
 def flash_success(message) -> None:
     flash(str(message), "success")
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select options; lazy labels are rendered now."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
