@@ -114,3 +114,20 @@ def test_emails_are_unique_whatever_their_case(app):
     with pytest.raises(IntegrityError):
         make_user(email="KARIN@kramfors.example")
     db.session.rollback()
+
+
+def test_organisation_contact_email_with_header_injection_is_refused(client, login_as):
+    login_as("admin")
+    response = client.post(
+        "/admin/organisationer/ny",
+        data={
+            "name": "Bjästa skola",
+            "kind": "school",
+            "contact_email": "rektor@bjasta.example\r\nBcc: spion@example.com",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ange en giltig e-postadress" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(Organisation).where(Organisation.name == "Bjästa skola")) is None
+    )
