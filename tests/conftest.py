@@ -27,6 +27,17 @@ from tests.services import (
 _schema_ready: set[str] = set()
 
 
+def empty_database() -> None:
+    """After a test: delete every row, close the connections, forget the rate limits."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()
+    limiter.reset()
+
+
 class PortalTestClient(FlaskClient):
     """Each request in its own application context, as in production: `g`, the cached user
     and the database session never carry over from one request to the next."""
@@ -79,13 +90,7 @@ def app(database_url, tmp_path):
             db.create_all()
             _schema_ready.add(database_url)
         yield app
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-        limiter.reset()
+        empty_database()
 
 
 @pytest.fixture

@@ -28,6 +28,12 @@ def invitation_link(sent_messages_or_row) -> str:
     return re.search(r"https?://\S+/inbjudan/\S+", text).group(0)
 
 
+def queued_invitation(app) -> tuple[OutboundEmail, str]:
+    """The queued invitation email and the path of its link."""
+    row = db.session.scalar(select(OutboundEmail))
+    return row, invitation_link(row.text_body).removeprefix(app.config["PORTAL_BASE_URL"])
+
+
 def test_admin_invites_librarian_and_email_is_queued_with_link(client, login_as, deliver_outbox):
     kramfors = make_organisation("Kramfors bibliotek")
     login_as("admin")
@@ -85,8 +91,7 @@ def test_invitation_link_works_only_once(client, login_as, app):
     kramfors = make_organisation("Kramfors bibliotek")
     login_as("admin")
     invite(client, kramfors)
-    row = db.session.scalar(select(OutboundEmail))
-    path = invitation_link(row.text_body).split(app.config["PORTAL_BASE_URL"])[1]
+    row, path = queued_invitation(app)
     client.post("/logga-ut")
     assert (
         client.post(path, data={"password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}).status_code
@@ -102,8 +107,7 @@ def test_expired_invitation_is_refused(client, login_as, app):
     kramfors = make_organisation("Kramfors bibliotek")
     login_as("admin")
     invite(client, kramfors)
-    row = db.session.scalar(select(OutboundEmail))
-    path = invitation_link(row.text_body).split(app.config["PORTAL_BASE_URL"])[1]
+    row, path = queued_invitation(app)
     invitation = db.session.scalar(select(Invitation))
     invitation.expires_at = utcnow()
     db.session.commit()
@@ -136,8 +140,7 @@ def test_weak_password_on_invitation_is_refused_and_form_kept(client, login_as, 
     kramfors = make_organisation("Kramfors bibliotek")
     login_as("admin")
     invite(client, kramfors)
-    row = db.session.scalar(select(OutboundEmail))
-    path = invitation_link(row.text_body).split(app.config["PORTAL_BASE_URL"])[1]
+    row, path = queued_invitation(app)
     client.post("/logga-ut")
     response = client.post(path, data={"password": "bibliotek2024", "confirm": "bibliotek2024"})
     assert response.status_code == 200

@@ -8,7 +8,8 @@ client is delivered by a real worker to a real SMTP server on loopback.
 import pytest
 
 from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
+from tests.conftest import empty_database
 from tests.integration.processes import CeleryWorker, RedisServer
 from tests.mailserver import running_smtp_server
 from tests.services import binary, free_port, require_service
@@ -67,13 +68,7 @@ def app(database_url, broker_url, smtp_server, tmp_path):
     with app.app_context():
         db.create_all()
         yield app
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-        limiter.reset()
+        empty_database()
 
 
 @pytest.fixture
