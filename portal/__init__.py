@@ -76,8 +76,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin import bp as admin_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
+    from portal.projects import bp as projects_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(projects_bp)

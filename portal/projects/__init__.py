@@ -1,0 +1,7 @@
+"""Projects: plan periods, goal areas, externally funded projects, their economy and progress."""
+
+from flask import Blueprint
+
+bp = Blueprint("projects", __name__)
+
+from portal.projects import routes  # noqa: E402,F401
