@@ -34,8 +34,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from portal.core.errors import register_error_pages
     from portal.core.security import register_security_headers
+    from portal.core.templating import register_template_filters
 
     register_error_pages(app)
+    register_template_filters(app)
     register_security_headers(app)
 
     from portal.celery_app import celery_init_app

@@ -1,0 +1,54 @@
+"""Money: integer öre in the database, one formatter ("600 000 kr") and one parser ("1 000,50")."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from portal.core.errors import ValidationError
+from portal.core.i18n import _l
+
+NBSP = "\u00a0"
+MAX_ORE = 10**14  # a trillion kronor: anything above is a typing mistake
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def format_money(ore: int | None, decimals: bool = False) -> str:
+    """600000_00 → "600 000 kr" (non-breaking spaces); öre shown only when asked or present."""
+    if ore is None:
+        return "–"
+    sign = "−" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    text = f"{kronor:,}".replace(",", NBSP)
+    if decimals or rest:
+        text += f",{rest:02d}"
+    return f"{sign}{text}{NBSP}kr"
+
+
+def parse_money(text: str, allow_negative: bool = False) -> int:
+    """What a person types ("1 000,50", "600 000 kr", "1000.5") → öre; ValidationError if not."""
+    cleaned = _SPACES.sub("", text or "").lower().removesuffix("kr").removesuffix(":-")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValidationError(_l("Skriv ett belopp i kronor, till exempel 1 000,50.")) from error
+    if not amount.is_finite() or abs(amount) >= MAX_ORE // 100:
+        raise ValidationError(_l("Beloppet är orimligt stort."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_l("Skriv ett belopp i kronor med högst två decimaler."))
+    ore = int(amount * 100)
+    if ore < 0 and not allow_negative:
+        raise ValidationError(_l("Beloppet kan inte vara negativt."))
+    return ore
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number typed the Swedish way ("12,5") or the English way ("12.5")."""
+    cleaned = _SPACES.sub("", text or "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValidationError(_l("Skriv ett tal, till exempel 12,5.")) from error
+    if not value.is_finite() or abs(value) >= Decimal(10**12):
+        raise ValidationError(_l("Skriv ett rimligt tal."))
+    return value

@@ -1,0 +1,11 @@
+"""Template filters shared by every feature: money and Markdown."""
+
+from flask import Flask
+
+from portal.core.markdown import render_markdown
+from portal.core.money import format_money
+
+
+def register_template_filters(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["markdown"] = render_markdown

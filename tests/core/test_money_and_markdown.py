@@ -1,0 +1,49 @@
+import pytest
+
+from portal.core.errors import ValidationError
+from portal.core.markdown import render_markdown
+from portal.core.money import format_money, parse_decimal, parse_money
+
+
+@pytest.mark.parametrize(
+    ("typed", "ore"),
+    [
+        ("600 000", 60_000_000),
+        ("1 000,50", 100_050),
+        ("600 000 kr", 60_000_000),
+        ("1000.5", 100_050),
+        ("0", 0),
+        ("12 345,6", 1_234_560),
+    ],
+)
+def test_amounts_typed_by_a_person_parse_to_ore(typed, ore):
+    assert parse_money(typed) == ore
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "-5", "1,005", "1e400", "99999999999999", "NaN"])
+def test_bad_amounts_are_refused_in_swedish(typed):
+    with pytest.raises(ValidationError):
+        parse_money(typed)
+
+
+def test_money_is_shown_the_swedish_way():
+    assert format_money(60_000_000) == "600\u00a0000\u00a0kr"
+    assert format_money(100_050) == "1\u00a0000,50\u00a0kr"
+    assert format_money(-250_000) == "−2\u00a0500\u00a0kr"
+
+
+def test_decimal_with_comma_parses():
+    assert str(parse_decimal("12,5")) == "12.5"
+    with pytest.raises(ValidationError):
+        parse_decimal("tolv")
+
+
+def test_markdown_keeps_formatting_and_drops_script_handlers_and_javascript_links():
+    html = render_markdown(
+        "**Bokstart** [länk](javascript:alert(1)) <script>alert(1)</script>"
+        ' <img src=x onerror="alert(1)"> {{7*7}}'
+    )
+    assert "<strong>Bokstart</strong>" in html
+    assert 'href="javascript' not in html
+    assert "<script" not in html and "<img" not in html
+    assert "{{7*7}}" in html
