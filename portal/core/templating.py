@@ -1,4 +1,4 @@
-"""Template filters shared by every feature: money and Markdown."""
+"""Template filters and globals shared by every feature: money, Markdown, has_endpoint."""
 
 from flask import Flask
 
@@ -9,3 +9,4 @@ from portal.core.money import format_money
 def register_template_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
