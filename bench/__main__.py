@@ -1,0 +1,226 @@
+"""`make bench`: seed PostgreSQL, serve with gunicorn (2 workers), measure pages against the floor.
+
+Each page is measured with wrk on loopback against the floor page in the same run, alternating
+floor and page for several rounds, because these machines drift 10–20 % over minutes: only the
+same-run ratio means anything. Prints requests/s, p50 and p99 beside the floor and the targets
+(page ≥ 50 % of the floor's throughput, p99 ≤ 50 ms at concurrency 8).
+"""
+
+import http.cookiejar
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PROJECTS = int(os.environ.get("BENCH_PROJECTS", "100000"))
+USERS = int(os.environ.get("BENCH_USERS", "5000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONCURRENCY = 8
+USER_AGENT = "portal-bench-wrk"
+FLOOR = "/_bench/golv"
+PAGES = {
+    "dashboard": "/",
+    "project list": "/projekt",
+    "project list, filtered": "/projekt?status=running&health=at_risk",
+    "project page": "/projekt/bank-projekt-4242",
+}
+
+
+def create_database() -> str:
+    name = f"portal_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url(name: str) -> str:
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{name}"
+
+
+def prepare(url: str) -> str:
+    from bench.seed import seed
+    from portal import create_app
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        email = seed(PROJECTS, USERS, random.Random(2015))
+        print(f"seeded {PROJECTS} projects, {USERS} users in {time.perf_counter() - started:.0f} s")
+    return email
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": "memory://",
+        "PORTAL_ENV": "development",
+        "SECRET_KEY": "bench-secret",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "bench.wsgi:app",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def session_cookie(base: str, email: str, password: str) -> str:
+    """Log in with the User-Agent wrk will send, so session protection keeps the cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base + "/logga-in").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
+    opener.open(base + "/logga-in", form.encode())
+    cookie = next(c for c in jar if c.name == "session")
+    return f"session={cookie.value}"
+
+
+def require_page(base: str, path: str, cookie: str) -> None:
+    """wrk counts redirects as success: make sure the page answers 200 for this session."""
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    status = conn.getresponse().status
+    conn.close()
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}, not 200: the measurement would be void")
+
+
+def wrk(url: str, cookie: str) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONCURRENCY}",
+            f"-d{SECONDS}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            "-H",
+            f"User-Agent: {USER_AGENT}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def measure(base: str, cookie: str) -> None:
+    print(
+        f"\nconcurrency {CONCURRENCY}, {ROUNDS} rounds of {SECONDS} s, floor and page alternating"
+    )
+    header = f"{'page':24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'floor req/s':>12} "
+    print(header + f"{'ratio':>6}  targets: ratio ≥ 0.50, p99 ≤ 50 ms")
+    for name, path in PAGES.items():
+        require_page(base, FLOOR, cookie)
+        require_page(base, path, cookie)
+        ratios, pages, floors = [], [], []
+        for _ in range(ROUNDS):
+            floor = wrk(base + FLOOR, cookie)
+            page = wrk(base + path, cookie)
+            if page["errors"] or floor["errors"]:
+                raise RuntimeError(f"{name}: non-2xx responses, the measurement is void")
+            floors.append(floor)
+            pages.append(page)
+            ratios.append(page["rps"] / floor["rps"])
+        ratio = statistics.median(ratios)
+        p99 = statistics.median(p["p99"] for p in pages)
+        verdict = "ok" if ratio >= 0.5 and p99 <= 50 else "BELOW TARGET"
+        print(
+            f"{name:24} {statistics.median(p['rps'] for p in pages):8.0f} "
+            f"{statistics.median(p['p50'] for p in pages):7.1f} {p99:7.1f} "
+            f"{statistics.median(f['rps'] for f in floors):12.0f} {ratio:6.2f}  {verdict}"
+        )
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    name = create_database()
+    url = database_url(name)
+    server = None
+    try:
+        email = prepare(url)
+        port = free_port()
+        server = start_gunicorn(url, port)
+        base = f"http://127.0.0.1:{port}"
+        from bench.seed import BENCH_PASSWORD
+
+        measure(base, session_cookie(base, email, BENCH_PASSWORD))
+    finally:
+        if server:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        drop_database(name)
+
+
+if __name__ == "__main__":
+    main()
