@@ -50,6 +50,31 @@ ADMIN_ONLY = {"anonymous": LOGIN, "member": DENIED, "staff": DENIED, "admin": OK
 
 NEW_ORGANISATION = {"name": "Timrå bibliotek", "kind": "municipal_library"}
 
+# Funding: a sample project with a grant, a contribution, a budget line and an expense; staff
+# and admins edit every project, a member who is neither lead nor in the team is refused.
+EDITORS = {"anonymous": LOGIN, "member": DENIED, "staff": OK, "admin": OK}
+FUNDED = {"slug": Sample("funded_project_slug")}
+NEW_GRANT = {
+    "funder_id": Sample("organisation"),
+    "case_number": "KUR 2016/77",
+    "amount": "150 000",
+    "deadlines-0-kind": "final_report",
+    "deadlines-0-due_on": "2017-03-31",
+}
+NEW_CONTRIBUTION = {"organisation_id": Sample("organisation"), "amount": "1 000,50", "kind": "cash"}
+NEW_BUDGET_LINE = {
+    "category": "travel",
+    "description": "Resor till kommunerna",
+    "planned": "20 000",
+    "financed_by": Sample("grant_choice"),
+}
+NEW_EXPENSE = {
+    "spent_on": "2016-05-02",
+    "amount": "2 500",
+    "text": "Tåg till Sollefteå",
+    "budget_line_id": Sample("budget_line"),
+}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -117,6 +142,49 @@ ACCESS: dict[str, Route] = {
     "admin.edit_organisation": Route(
         {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_ORGANISATION)},
         url_values={"organisation_id": Sample("organisation")},
+    ),
+    # A project's economy: every logged-in user reads it, editors (staff, admin, lead, team) write.
+    "projects.economy": Route({"GET": Rule(SIGNED_IN)}, url_values=FUNDED),
+    "projects.new_grant": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_GRANT)}, url_values=FUNDED
+    ),
+    "projects.edit_grant": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_GRANT)},
+        url_values={**FUNDED, "grant_id": Sample("grant")},
+    ),
+    "projects.delete_grant": Route(
+        {"POST": Rule(EDITORS)}, url_values={**FUNDED, "grant_id": Sample("unused_grant")}
+    ),
+    "projects.new_contribution": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_CONTRIBUTION)}, url_values=FUNDED
+    ),
+    "projects.edit_contribution": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_CONTRIBUTION)},
+        url_values={**FUNDED, "contribution_id": Sample("contribution")},
+    ),
+    "projects.delete_contribution": Route(
+        {"POST": Rule(EDITORS)},
+        url_values={**FUNDED, "contribution_id": Sample("unused_contribution")},
+    ),
+    "projects.new_budget_line": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_BUDGET_LINE)}, url_values=FUNDED
+    ),
+    "projects.edit_budget_line": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_BUDGET_LINE)},
+        url_values={**FUNDED, "line_id": Sample("budget_line")},
+    ),
+    "projects.delete_budget_line": Route(
+        {"POST": Rule(EDITORS)}, url_values={**FUNDED, "line_id": Sample("budget_line")}
+    ),
+    "projects.new_expense": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_EXPENSE)}, url_values=FUNDED
+    ),
+    "projects.edit_expense": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_EXPENSE)},
+        url_values={**FUNDED, "expense_id": Sample("expense")},
+    ),
+    "projects.delete_expense": Route(
+        {"POST": Rule(EDITORS)}, url_values={**FUNDED, "expense_id": Sample("expense")}
     ),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
     "notifications.retry": Route(

@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.projects import funding_factories
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -101,6 +102,16 @@ SAMPLE_MAKERS = {
     "failed_email": _make_failed_email,
     "invitation_token": _make_invitation_token,
     "reset_token": _make_reset_token,
+    "funded_project_slug": lambda: funding_factories.funded_project().slug,
+    "grant": lambda: funding_factories.funded_project().grants[0].id,
+    "grant_choice": lambda: f"grant:{funding_factories.funded_project().grants[0].id}",
+    "unused_grant": lambda: funding_factories.make_grant(funding_factories.funded_project()).id,
+    "contribution": lambda: funding_factories.funded_project().contributions[0].id,
+    "unused_contribution": lambda: (
+        funding_factories.make_contribution(funding_factories.funded_project()).id
+    ),
+    "budget_line": lambda: funding_factories.funded_project().budget_lines[0].id,
+    "expense": lambda: funding_factories.funded_project().budget_lines[0].expenses[0].id,
 }
 
 

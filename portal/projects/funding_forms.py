@@ -1,0 +1,109 @@
+"""Forms of a project's economy. Amounts are text ("1 000,50"): the services parse and check
+them, and every select is checked by a service against this project's own rows."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.forms import select_choices
+from portal.core.i18n import _l
+from portal.projects.models import BUDGET_CATEGORIES, CONTRIBUTION_KINDS, DEADLINE_KINDS
+
+REQUIRED = _l("Fyll i fältet.")
+VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
+AMOUNT_HINT = _l("I kronor, till exempel 600 000 eller 1 000,50.")
+
+
+class SwedishDateField(DateField):
+    """A date as 2016-03-15, with the Swedish message when it is not one."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(VALID_DATE)) from error
+
+
+def date_field(label, required=False):
+    validators = [DataRequired(VALID_DATE)] if required else [Optional()]
+    return SwedishDateField(label, validators=validators)
+
+
+def amount_field(label):
+    return StringField(
+        label, validators=[DataRequired(REQUIRED), Length(max=40)], description=AMOUNT_HINT
+    )
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+class DeadlineForm(Form):
+    kind = SelectField(
+        _l("Typ av rapport"),
+        choices=lambda: select_choices(DEADLINE_KINDS.items()),
+        validate_choice=False,
+    )
+    due_on = SwedishDateField(_l("Ska lämnas senast"), validators=[Optional()])
+
+
+class GrantForm(FlaskForm):
+    funder_id = SelectField(_l("Finansiär"), coerce=_optional_int, validate_choice=False)
+    case_number = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=100)])
+    amount = amount_field(_l("Beviljat belopp"))
+    decided_on = date_field(_l("Beslutsdatum"))
+    period_starts_on = date_field(_l("Bidragsperioden börjar"))
+    period_ends_on = date_field(_l("Bidragsperioden slutar"))
+    conditions = TextAreaField(_l("Villkor"), validators=[Optional(), Length(max=5000)])
+    deadlines = FieldList(FormField(DeadlineForm), min_entries=2)
+    submit = SubmitField(_l("Spara bidraget"))
+
+
+class ContributionForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, validate_choice=False)
+    amount = amount_field(_l("Belopp"))
+    kind = SelectField(
+        _l("Slag av insats"),
+        choices=lambda: select_choices(CONTRIBUTION_KINDS.items()),
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Spara insatsen"))
+
+
+class BudgetLineForm(FlaskForm):
+    category = SelectField(
+        _l("Kategori"),
+        choices=lambda: select_choices(BUDGET_CATEGORIES.items()),
+        validate_choice=False,
+    )
+    description = StringField(_l("Beskrivning"), validators=[Optional(), Length(max=300)])
+    planned = amount_field(_l("Planerad kostnad"))
+    financed_by = SelectField(_l("Finansieras av"), validate_choice=False)
+    submit = SubmitField(_l("Spara budgetraden"))
+
+
+class ExpenseForm(FlaskForm):
+    spent_on = date_field(_l("Datum"), required=True)
+    amount = amount_field(_l("Belopp"))
+    text = StringField(
+        _l("Vad pengarna gick till"), validators=[DataRequired(REQUIRED), Length(max=300)]
+    )
+    budget_line_id = SelectField(_l("Budgetrad"), coerce=_optional_int, validate_choice=False)
+    submit = SubmitField(_l("Spara utgiften"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Ta bort"))

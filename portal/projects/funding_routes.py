@@ -1,0 +1,346 @@
+"""The economy tab: grants, own contributions, budget lines and expenses of one project."""
+
+from collections.abc import Callable
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l
+from portal.core.money import format_money
+from portal.extensions import db
+from portal.projects import bp, funding
+from portal.projects.funding_forms import (
+    BudgetLineForm,
+    ContributionForm,
+    DeleteForm,
+    ExpenseForm,
+    GrantForm,
+)
+from portal.projects.lookup import project_by_slug
+from portal.projects.models import BUDGET_CATEGORIES, DEADLINE_KINDS
+from portal.projects.permissions import can_edit, require_edit
+
+CHOOSE = ("", _l("Välj"))
+
+
+def _editable_project(slug: str):
+    project = project_by_slug(slug)
+    require_edit(project, current_user)
+    return project
+
+
+def _found(row):
+    if row is None:
+        abort(404)
+    return row
+
+
+def _back(project):
+    return redirect(url_for("projects.economy", slug=project.slug))
+
+
+def _save(form, project, template: str, save: Callable[[], object], saved_message, **context):
+    """Validate, call the one service, commit once; on an error keep what was typed."""
+    if form.validate_on_submit():
+        try:
+            save()
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(saved_message)
+            return _back(project)
+    return render_template(template, project=project, form=form, active_tab="economy", **context)
+
+
+def _delete(project, delete: Callable[[], None], deleted_message):
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        delete()
+    except ValidationError as error:
+        db.session.rollback()
+        return _economy_page(project, error=error.message), 400
+    db.session.commit()
+    flash_success(deleted_message)
+    return _back(project)
+
+
+@bp.route("/projekt/<slug>/ekonomi")
+@login_required
+def economy(slug: str):
+    return _economy_page(project_by_slug(slug))
+
+
+def _economy_page(project, error=None):
+    return render_template(
+        "projects/economy.html",
+        project=project,
+        economy=funding.economy(project),
+        may_edit=can_edit(project, current_user),
+        delete_form=DeleteForm(formdata=None),
+        error=error,
+        categories=BUDGET_CATEGORIES,
+        deadline_kinds=DEADLINE_KINDS,
+        active_tab="economy",
+    )
+
+
+# --- Grants --------------------------------------------------------------------------------
+
+
+def _grant_form(project, grant):
+    data = None
+    if grant is not None:
+        data = {
+            "funder_id": grant.funder_id,
+            "case_number": grant.case_number,
+            "amount": format_money(grant.amount_ore).removesuffix("\u00a0kr"),
+            "decided_on": grant.decided_on,
+            "period_starts_on": grant.period_starts_on,
+            "period_ends_on": grant.period_ends_on,
+            "conditions": grant.conditions,
+            "deadlines": [
+                {"kind": deadline.kind, "due_on": deadline.due_on} for deadline in grant.deadlines
+            ]
+            + [{"kind": "final_report", "due_on": None}],
+        }
+    form = GrantForm(data=data)
+    form.funder_id.choices = select_choices([CHOOSE, *funding.funder_choices()])
+    return form
+
+
+def _edit_grant(project, grant):
+    form = _grant_form(project, grant)
+
+    def save():
+        funding.save_grant(
+            current_user,
+            project,
+            grant,
+            funder_id=form.funder_id.data,
+            case_number=form.case_number.data,
+            amount=form.amount.data,
+            decided_on=form.decided_on.data,
+            period_starts_on=form.period_starts_on.data,
+            period_ends_on=form.period_ends_on.data,
+            conditions=form.conditions.data,
+            deadlines=[(entry.kind.data, entry.due_on.data) for entry in form.deadlines],
+        )
+
+    return _save(
+        form, project, "projects/funding_grant.html", save, _l("Bidraget är sparat."), grant=grant
+    )
+
+
+@bp.route("/projekt/<slug>/ekonomi/bidrag/ny", methods=["GET", "POST"])
+@login_required
+def new_grant(slug: str):
+    return _edit_grant(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>", methods=["GET", "POST"])
+@login_required
+def edit_grant(slug: str, grant_id: int):
+    project = _editable_project(slug)
+    return _edit_grant(project, _found(funding.grant_of(project, grant_id)))
+
+
+@bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_grant(slug: str, grant_id: int):
+    project = _editable_project(slug)
+    grant = _found(funding.grant_of(project, grant_id))
+    return _delete(
+        project,
+        lambda: funding.delete_grant(current_user, project, grant),
+        _l("Bidraget är borttaget."),
+    )
+
+
+# --- Contributions -------------------------------------------------------------------------
+
+
+def _edit_contribution(project, contribution):
+    data = None
+    if contribution is not None:
+        data = {
+            "organisation_id": contribution.organisation_id,
+            "amount": format_money(contribution.amount_ore).removesuffix("\u00a0kr"),
+            "kind": contribution.kind,
+        }
+    form = ContributionForm(data=data)
+    form.organisation_id.choices = select_choices([CHOOSE, *funding.funder_choices()])
+
+    def save():
+        funding.save_contribution(
+            current_user,
+            project,
+            contribution,
+            organisation_id=form.organisation_id.data,
+            amount=form.amount.data,
+            kind=form.kind.data,
+        )
+
+    return _save(
+        form,
+        project,
+        "projects/funding_contribution.html",
+        save,
+        _l("Insatsen är sparad."),
+        contribution=contribution,
+    )
+
+
+@bp.route("/projekt/<slug>/ekonomi/insatser/ny", methods=["GET", "POST"])
+@login_required
+def new_contribution(slug: str):
+    return _edit_contribution(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>", methods=["GET", "POST"])
+@login_required
+def edit_contribution(slug: str, contribution_id: int):
+    project = _editable_project(slug)
+    return _edit_contribution(project, _found(funding.contribution_of(project, contribution_id)))
+
+
+@bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_contribution(slug: str, contribution_id: int):
+    project = _editable_project(slug)
+    contribution = _found(funding.contribution_of(project, contribution_id))
+    return _delete(
+        project,
+        lambda: funding.delete_contribution(current_user, project, contribution),
+        _l("Insatsen är borttagen."),
+    )
+
+
+# --- Budget lines --------------------------------------------------------------------------
+
+
+def _edit_budget_line(project, line):
+    data = None
+    if line is not None:
+        source = (
+            f"grant:{line.grant_id}" if line.grant_id else f"contribution:{line.contribution_id}"
+        )
+        data = {
+            "category": line.category,
+            "description": line.description,
+            "planned": format_money(line.planned_ore).removesuffix("\u00a0kr"),
+            "financed_by": source,
+        }
+    form = BudgetLineForm(data=data)
+    form.financed_by.choices = select_choices([CHOOSE, *funding.financing_choices(project)])
+
+    def save():
+        funding.save_budget_line(
+            current_user,
+            project,
+            line,
+            category=form.category.data,
+            description=form.description.data,
+            planned=form.planned.data,
+            financed_by=form.financed_by.data,
+        )
+
+    return _save(
+        form,
+        project,
+        "projects/funding_budget_line.html",
+        save,
+        _l("Budgetraden är sparad."),
+        line=line,
+    )
+
+
+@bp.route("/projekt/<slug>/ekonomi/budget/ny", methods=["GET", "POST"])
+@login_required
+def new_budget_line(slug: str):
+    return _edit_budget_line(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>", methods=["GET", "POST"])
+@login_required
+def edit_budget_line(slug: str, line_id: int):
+    project = _editable_project(slug)
+    return _edit_budget_line(project, _found(funding.budget_line_of(project, line_id)))
+
+
+@bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_budget_line(slug: str, line_id: int):
+    project = _editable_project(slug)
+    line = _found(funding.budget_line_of(project, line_id))
+    return _delete(
+        project,
+        lambda: funding.delete_budget_line(current_user, project, line),
+        _l("Budgetraden är borttagen."),
+    )
+
+
+# --- Expenses ------------------------------------------------------------------------------
+
+
+def _edit_expense(project, expense):
+    data = None
+    if expense is not None:
+        data = {
+            "spent_on": expense.spent_on,
+            "amount": format_money(expense.amount_ore).removesuffix("\u00a0kr"),
+            "text": expense.text,
+            "budget_line_id": expense.budget_line_id,
+        }
+    form = ExpenseForm(data=data)
+    form.budget_line_id.choices = select_choices([CHOOSE, *funding.budget_line_choices(project)])
+
+    def save():
+        funding.save_expense(
+            current_user,
+            project,
+            expense,
+            budget_line_id=form.budget_line_id.data,
+            spent_on=form.spent_on.data,
+            amount=form.amount.data,
+            text=form.text.data,
+        )
+
+    return _save(
+        form,
+        project,
+        "projects/funding_expense.html",
+        save,
+        _l("Utgiften är sparad."),
+        expense=expense,
+    )
+
+
+@bp.route("/projekt/<slug>/ekonomi/utgifter/ny", methods=["GET", "POST"])
+@login_required
+def new_expense(slug: str):
+    return _edit_expense(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>", methods=["GET", "POST"])
+@login_required
+def edit_expense(slug: str, expense_id: int):
+    project = _editable_project(slug)
+    return _edit_expense(project, _found(funding.expense_of(project, expense_id)))
+
+
+@bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_expense(slug: str, expense_id: int):
+    project = _editable_project(slug)
+    expense = _found(funding.expense_of(project, expense_id))
+    return _delete(
+        project,
+        lambda: funding.delete_expense(current_user, project, expense),
+        _l("Utgiften är borttagen."),
+    )
