@@ -75,6 +75,15 @@ NEW_EXPENSE = {
     "budget_line_id": Sample("budget_line"),
 }
 
+# The regional library plan: admins keep plan periods, goal areas and target groups.
+NEW_PLAN_PERIOD = {
+    "name": "Regional biblioteksplan 2018–2020",
+    "starts_on": "2018-01-01",
+    "ends_on": "2020-12-31",
+}
+NEW_GOAL_AREA = {"name": "Digital delaktighet", "position": "4"}
+NEW_TARGET_GROUP = {"name": "Äldre"}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -186,6 +195,40 @@ ACCESS: dict[str, Route] = {
     "projects.delete_expense": Route(
         {"POST": Rule(EDITORS)}, url_values={**FUNDED, "expense_id": Sample("expense")}
     ),
+    # The plan (admins only), goal-area pages and the participation matrix (everyone logged in).
+    "projects.plan_periods": Route({"GET": Rule(ADMIN_ONLY)}),
+    "projects.new_plan_period": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_PLAN_PERIOD)}
+    ),
+    "projects.edit_plan_period": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_PLAN_PERIOD)},
+        url_values={"period_id": Sample("plan_period")},
+    ),
+    "projects.new_goal_area": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_GOAL_AREA)},
+        url_values={"period_id": Sample("plan_period")},
+    ),
+    "projects.edit_goal_area": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_GOAL_AREA)},
+        url_values={"area_id": Sample("empty_goal_area")},
+    ),
+    "projects.delete_goal_area": Route(
+        {"POST": Rule(ADMIN_ONLY)}, url_values={"area_id": Sample("empty_goal_area")}
+    ),
+    "projects.target_groups": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_TARGET_GROUP)}
+    ),
+    "projects.edit_target_group": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_TARGET_GROUP)},
+        url_values={"group_id": Sample("target_group")},
+    ),
+    "projects.delete_target_group": Route(
+        {"POST": Rule(ADMIN_ONLY)}, url_values={"group_id": Sample("target_group")}
+    ),
+    "projects.goal_area": Route(
+        {"GET": Rule(SIGNED_IN)}, url_values={"area_id": Sample("empty_goal_area")}
+    ),
+    "projects.participation_matrix": Route({"GET": Rule(SIGNED_IN)}),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
     "notifications.retry": Route(
         {"POST": Rule(ADMIN_ONLY)},

@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.projects import factories as project_factories
 from tests.projects import funding_factories
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -97,6 +98,11 @@ def _make_reset_token() -> str:
 
 
 SAMPLE_MAKERS = {
+    "plan_period": lambda: (
+        project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
+    ),
+    "empty_goal_area": lambda: project_factories.make_goal_area("Läsfrämjande för vuxna").id,
+    "target_group": lambda: project_factories.make_target_group("Nyanlända").id,
     "user": lambda: make_user(email="provperson@ange.example", name="Greta Provsson").id,
     "organisation": lambda: make_organisation("Kramfors bibliotek").id,
     "failed_email": _make_failed_email,

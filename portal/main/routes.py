@@ -1,17 +1,26 @@
-"""Start page, `/healthz` (the process) and `/readyz` (database and broker)."""
+"""Start page (the dashboard), `/healthz` (the process) and `/readyz` (database and broker)."""
 
 from flask import current_app, jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from portal.extensions import csrf, db, limiter
 from portal.main import bp
+from portal.projects.dashboard import projects_for_dashboard
+from portal.projects.models import DEADLINE_KINDS, PROJECT_HEALTH, PROJECT_STATUSES
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html")
+    """The dashboard: my projects, deadlines ahead, latest updates, the plan's goal areas."""
+    return render_template(
+        "main/index.html",
+        dashboard=projects_for_dashboard(current_user),
+        statuses=PROJECT_STATUSES,
+        health_labels=PROJECT_HEALTH,
+        deadline_kinds=DEADLINE_KINDS,
+    )
 
 
 @bp.route("/healthz")

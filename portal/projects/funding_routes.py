@@ -19,7 +19,7 @@ from portal.projects.funding_forms import (
     GrantForm,
 )
 from portal.projects.lookup import project_by_slug
-from portal.projects.models import BUDGET_CATEGORIES, DEADLINE_KINDS
+from portal.projects.models import BUDGET_CATEGORIES, CONTRIBUTION_KINDS, DEADLINE_KINDS
 from portal.projects.permissions import can_edit, require_edit
 
 CHOOSE = ("", _l("Välj"))
@@ -86,6 +86,7 @@ def _economy_page(project, error=None):
         error=error,
         categories=BUDGET_CATEGORIES,
         deadline_kinds=DEADLINE_KINDS,
+        contribution_kinds=CONTRIBUTION_KINDS,
         active_tab="economy",
     )
 

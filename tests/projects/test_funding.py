@@ -170,6 +170,7 @@ def test_amount_typed_with_spaces_and_a_comma_is_saved_in_ore(client, login_as):
     assert response.status_code == 302
     contribution = db.session.scalar(select(Contribution))
     assert (contribution.amount_ore, contribution.kind) == (1_000_50, "in_kind")
+    assert f"{kr('1 000,50 kr')}\n    (Naturainsats)" in economy_page(client, project)
 
 
 def test_negative_grant_is_refused_beside_the_field_and_the_form_keeps_what_was_typed(
