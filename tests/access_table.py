@@ -75,6 +75,19 @@ NEW_EXPENSE = {
     "budget_line_id": Sample("budget_line"),
 }
 
+# Project core: a sample project (slug "provprojekt") with one participant.
+MANAGERS = {"anonymous": LOGIN, "member": DENIED, "staff": OK, "admin": OK}
+CORE = {"slug": Sample("core_project_slug")}
+PROJECT_FORM = {
+    "version": "1",
+    "title": "Bokstart Västernorrland",
+    "goal_area_id": Sample("goal_area"),
+    "status": "running",
+    "health": "on_track",
+    "starts_on": "2015-09-01",
+    "ends_on": "2017-06-30",
+}
+
 # The regional library plan: admins keep plan periods, goal areas and target groups.
 NEW_PLAN_PERIOD = {
     "name": "Regional biblioteksplan 2018–2020",
@@ -194,6 +207,33 @@ ACCESS: dict[str, Route] = {
     ),
     "projects.delete_expense": Route(
         {"POST": Rule(EDITORS)}, url_values={**FUNDED, "expense_id": Sample("expense")}
+    ),
+    # Projects: every logged-in user reads the list and a project; staff and admins create and
+    # delete, editors (staff, admin, lead, team) change a project and its participants.
+    "projects.project_list": Route({"GET": Rule(SIGNED_IN)}),
+    "projects.new_project": Route(
+        {
+            "GET": Rule(MANAGERS),
+            "POST": Rule(MANAGERS, form={**PROJECT_FORM, "slug": "nytt-provprojekt"}),
+        }
+    ),
+    "projects.project": Route({"GET": Rule(SIGNED_IN)}, url_values=CORE),
+    "projects.edit_project": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=PROJECT_FORM)}, url_values=CORE
+    ),
+    "projects.delete_project": Route({"POST": Rule(MANAGERS)}, url_values=CORE),
+    "projects.participants": Route({"GET": Rule(SIGNED_IN)}, url_values=CORE),
+    "projects.add_participant": Route(
+        {
+            "POST": Rule(
+                EDITORS, form={"organisation_id": Sample("organisation"), "role": "partner"}
+            )
+        },
+        url_values=CORE,
+    ),
+    "projects.remove_participant": Route(
+        {"POST": Rule(EDITORS)},
+        url_values={**CORE, "participant_id": Sample("core_participant")},
     ),
     # The plan (admins only), goal-area pages and the participation matrix (everyone logged in).
     "projects.plan_periods": Route({"GET": Rule(ADMIN_ONLY)}),

@@ -20,6 +20,7 @@ from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
+from portal.projects.models import Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
@@ -97,6 +98,16 @@ def _make_reset_token() -> str:
     return tokens.make_reset_token(user.id, user.password_hash)
 
 
+def _core_project():
+    """The project core's sample: one project with one participant, made once per request."""
+    project = db.session.scalar(select(Project).where(Project.slug == "provprojekt"))
+    if project is None:
+        project = project_factories.make_project(
+            "Provprojekt", slug="provprojekt", participants=[make_organisation("Timrå bibliotek")]
+        )
+    return project
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -118,6 +129,9 @@ SAMPLE_MAKERS = {
     ),
     "budget_line": lambda: funding_factories.funded_project().budget_lines[0].id,
     "expense": lambda: funding_factories.funded_project().budget_lines[0].expenses[0].id,
+    "core_project_slug": lambda: _core_project().slug,
+    "core_participant": lambda: _core_project().participants[0].id,
+    "goal_area": lambda: project_factories.make_goal_area("Demokrati och delaktighet").id,
 }
 
 

@@ -1,3 +1,225 @@
-"""Project pages. Feature routes live in their own modules and register on the same blueprint."""
+"""Project pages: the list with filters, the overview, the project form and the participants.
+Feature routes (economy, milestones, …) live in their own modules on the same blueprint."""
 
-from portal.projects import models  # noqa: F401  (the models belong to the app from the start)
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l
+from portal.core.permissions import require_role
+from portal.extensions import db
+from portal.projects import bp, models, queries, services  # noqa: F401
+from portal.projects.forms import ConfirmForm, ParticipantForm, ProjectForm
+from portal.projects.lookup import project_by_slug
+from portal.projects.models import PARTICIPANT_ROLES, PROJECT_HEALTH, PROJECT_STATUSES
+from portal.projects.permissions import can_edit, is_manager, require_edit
+
+CHOOSE = ("", _l("Välj"))
+NO_LEAD = ("", _l("Ingen projektledare"))
+
+
+@bp.route("/projekt")
+@login_required
+def project_list():
+    filters = queries.ProjectFilters.from_args(request.args)
+    return render_template(
+        "projects/list.html",
+        listing=queries.project_list(filters),
+        may_create=is_manager(current_user),
+        statuses=PROJECT_STATUSES,
+        health_labels=PROJECT_HEALTH,
+    )
+
+
+@bp.route("/projekt/<slug>")
+@login_required
+def project(slug: str):
+    found = queries.project_for_overview(slug)
+    if found is None:
+        abort(404)
+    return render_template(
+        "projects/overview.html",
+        project=found,
+        may_edit=can_edit(found, current_user),
+        statuses=PROJECT_STATUSES,
+        health_labels=PROJECT_HEALTH,
+        active_tab="overview",
+    )
+
+
+def _project_form(project=None) -> ProjectForm:
+    data = None
+    if project is not None:
+        data = {
+            "version": project.version,
+            "title": project.title,
+            "slug": project.slug,
+            "summary": project.summary,
+            "description": project.description,
+            "goal_area_id": project.goal_area_id,
+            "secondary_goal_area_ids": [area.id for area in project.secondary_goal_areas],
+            "target_group_ids": [group.id for group in project.target_groups],
+            "status": project.status,
+            "health": project.health,
+            "health_reason": project.health_reason,
+            "starts_on": project.starts_on,
+            "ends_on": project.ends_on,
+            "lead_id": project.lead_id,
+            "team_ids": [user.id for user in project.team],
+        }
+    form = ProjectForm(data=data)
+    areas = queries.goal_area_choices()
+    if project is not None and project.goal_area_id not in {area_id for area_id, _ in areas}:
+        areas.append((project.goal_area_id, project.goal_area.name))
+    form.goal_area_id.choices = select_choices([CHOOSE, *areas])
+    form.secondary_goal_area_ids.choices = select_choices(areas)
+    form.target_group_ids.choices = select_choices(queries.target_group_choices())
+    form.lead_id.choices = select_choices([NO_LEAD, *queries.staff_choices()])
+    form.team_ids.choices = select_choices(queries.user_choices())
+    return form
+
+
+def _fields(form: ProjectForm) -> dict:
+    return {
+        "title": form.title.data,
+        "slug": form.slug.data,
+        "summary": form.summary.data,
+        "description": form.description.data,
+        "goal_area_id": form.goal_area_id.data,
+        "secondary_goal_area_ids": form.secondary_goal_area_ids.data,
+        "target_group_ids": form.target_group_ids.data,
+        "status": form.status.data,
+        "health": form.health.data,
+        "health_reason": form.health_reason.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "lead_id": form.lead_id.data,
+        "team_ids": form.team_ids.data,
+    }
+
+
+@bp.route("/projekt/nytt", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def new_project():
+    form = _project_form()
+    if form.validate_on_submit():
+        try:
+            created = services.create_project(current_user, **_fields(form))
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Projektet är skapat."))
+            return redirect(url_for("projects.project", slug=created.slug))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/projekt/<slug>/andra", methods=["GET", "POST"])
+@login_required
+def edit_project(slug: str):
+    project = project_by_slug(slug)
+    require_edit(project, current_user)
+    form = _project_form(project)
+    if form.validate_on_submit():
+        try:
+            services.update_project(current_user, project, form.version.data, **_fields(form))
+            db.session.commit()
+        except (ValidationError, StaleDataError) as error:
+            db.session.rollback()
+            show_error(
+                form, error if isinstance(error, ValidationError) else services.ConcurrentEdit()
+            )
+        else:
+            flash_success(_l("Projektet är sparat."))
+            return redirect(url_for("projects.project", slug=project.slug))
+    return render_template(
+        "projects/form.html",
+        form=form,
+        project=project,
+        delete_form=ConfirmForm(formdata=None),
+        may_delete=is_manager(current_user),
+        active_tab="overview",
+    )
+
+
+@bp.route("/projekt/<slug>/ta-bort", methods=["POST"])
+@require_role("staff", "admin")
+def delete_project(slug: str):
+    project = project_by_slug(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_project(current_user, project)
+    db.session.commit()
+    flash_success(_l("Projektet är borttaget."))
+    return redirect(url_for("projects.project_list"))
+
+
+def _participants_page(project, form, status=200):
+    return (
+        render_template(
+            "projects/participants.html",
+            project=project,
+            form=form,
+            remove_form=ConfirmForm(formdata=None),
+            may_edit=can_edit(project, current_user),
+            roles=PARTICIPANT_ROLES,
+            active_tab="participants",
+        ),
+        status,
+    )
+
+
+def _participant_form() -> ParticipantForm:
+    form = ParticipantForm()
+    form.organisation_id.choices = select_choices([CHOOSE, *queries.organisation_choices()])
+    return form
+
+
+@bp.route("/projekt/<slug>/deltagare")
+@login_required
+def participants(slug: str):
+    project = queries.project_with_participants(slug)
+    if project is None:
+        abort(404)
+    return _participants_page(project, _participant_form())
+
+
+@bp.route("/projekt/<slug>/deltagare", methods=["POST"])
+@login_required
+def add_participant(slug: str):
+    project = project_by_slug(slug)
+    require_edit(project, current_user)
+    form = _participant_form()
+    if form.validate_on_submit():
+        try:
+            services.add_participant(
+                current_user, project, form.organisation_id.data, form.role.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Deltagaren är tillagd."))
+            return redirect(url_for("projects.participants", slug=project.slug))
+    return _participants_page(project, form, 400)
+
+
+@bp.route("/projekt/<slug>/deltagare/<int:participant_id>/ta-bort", methods=["POST"])
+@login_required
+def remove_participant(slug: str, participant_id: int):
+    project = project_by_slug(slug)
+    require_edit(project, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_participant(current_user, project, participant_id)
+    except ValidationError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash_success(_l("Deltagaren är borttagen."))
+    return redirect(url_for("projects.participants", slug=project.slug))

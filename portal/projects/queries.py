@@ -1,0 +1,374 @@
+"""Read models for the project pages, each built with a fixed number of SQL statements.
+
+The list's filters each show how many projects each value would give, counted by the database
+with the other filters applied (one aggregate per filter), whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts.models import Organisation, User
+from portal.extensions import db
+from portal.projects.models import (
+    PROJECT_HEALTH,
+    PROJECT_STATUSES,
+    GoalArea,
+    Grant,
+    PlanPeriod,
+    Project,
+    ProjectParticipant,
+    TargetGroup,
+    project_target_groups,
+)
+
+PER_PAGE = 25
+SORTS = {
+    "title": (Project.title.asc(), Project.id.asc()),
+    "start": (Project.starts_on.desc(), Project.title.asc(), Project.id.asc()),
+    "status": (Project.status.asc(), Project.title.asc(), Project.id.asc()),
+}
+MAX_YEARS = 40
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    plan_period: int | None = None
+    goal_area: int | None = None
+    status: str | None = None
+    health: str | None = None
+    municipality: str | None = None
+    funder: int | None = None
+    target_group: int | None = None
+    year: int | None = None
+    sort: str = "title"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> ProjectFilters:
+        """From the GET form's query string; an unknown value is ignored, not an error."""
+        status = args.get("status") or None
+        health = args.get("health") or None
+        year = _int(args.get("year"))
+        sort = args.get("sort") or "title"
+        return cls(
+            plan_period=_int(args.get("plan_period")),
+            goal_area=_int(args.get("goal_area")),
+            status=status if status in PROJECT_STATUSES else None,
+            health=health if health in PROJECT_HEALTH else None,
+            municipality=(args.get("municipality") or "").strip() or None,
+            funder=_int(args.get("funder")),
+            target_group=_int(args.get("target_group")),
+            year=year if year and 1900 <= year <= 2200 else None,
+            sort=sort if sort in SORTS else "title",
+            page=max(_int(args.get("page")) or 1, 1),
+        )
+
+    def query_args(self, **override) -> dict:
+        """The filters as URL values (for the pager and the sort links), empty ones left out."""
+        values = {
+            "plan_period": self.plan_period,
+            "goal_area": self.goal_area,
+            "status": self.status,
+            "health": self.health,
+            "municipality": self.municipality,
+            "funder": self.funder,
+            "target_group": self.target_group,
+            "year": self.year,
+            "sort": self.sort,
+        }
+        values.update(override)
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def _conditions(filters: ProjectFilters, skip: str | None = None) -> list:
+    conditions = []
+    if filters.plan_period is not None and skip != "plan_period":
+        conditions.append(
+            Project.goal_area_id.in_(
+                select(GoalArea.id).where(GoalArea.plan_period_id == filters.plan_period)
+            )
+        )
+    if filters.goal_area is not None and skip != "goal_area":
+        conditions.append(Project.goal_area_id == filters.goal_area)
+    if filters.status and skip != "status":
+        conditions.append(Project.status == filters.status)
+    if filters.health and skip != "health":
+        conditions.append(Project.health == filters.health)
+    if filters.municipality and skip != "municipality":
+        conditions.append(
+            exists()
+            .where(ProjectParticipant.project_id == Project.id)
+            .where(ProjectParticipant.organisation_id == Organisation.id)
+            .where(Organisation.municipality_name == filters.municipality)
+        )
+    if filters.funder is not None and skip != "funder":
+        conditions.append(
+            exists().where(Grant.project_id == Project.id).where(Grant.funder_id == filters.funder)
+        )
+    if filters.target_group is not None and skip != "target_group":
+        conditions.append(
+            exists()
+            .where(project_target_groups.c.project_id == Project.id)
+            .where(project_target_groups.c.target_group_id == filters.target_group)
+        )
+    if filters.year is not None and skip != "year":
+        conditions.append(_running_in(filters.year))
+    return conditions
+
+
+def _running_in(year: int):
+    return and_(
+        Project.starts_on.is_not(None),
+        Project.starts_on <= date(year, 12, 31),
+        or_(Project.ends_on.is_(None), Project.ends_on >= date(year, 1, 1)),
+    )
+
+
+@dataclass
+class Facet:
+    """One filter: its options as (value, label, count)."""
+
+    name: str
+    options: list[tuple] = field(default_factory=list)
+
+
+@dataclass
+class ProjectListPage:
+    filters: ProjectFilters
+    projects: list[Project]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, Facet]
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _counted(key, label, filters, skip, *joins, order=None):
+    query = select(key, label, func.count(func.distinct(Project.id))).select_from(Project)
+    for target, onclause in joins:
+        query = query.join(target, onclause)
+    query = query.where(*_conditions(filters, skip)).group_by(key, label)
+    query = query.order_by(*(order if order is not None else (label,)))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _year_facet(filters: ProjectFilters) -> list[tuple]:
+    """Counts per year a project runs in: the span in one statement, the counts in another."""
+    first, last = db.session.execute(
+        select(
+            func.min(Project.starts_on), func.max(func.coalesce(Project.ends_on, Project.starts_on))
+        ).where(*_conditions(filters, "year"))
+    ).one()
+    if first is None:
+        first = last = date.today()
+    years = list(range(first.year, last.year + 1))[-MAX_YEARS:]
+    if not years:
+        years = [date.today().year]
+    columns = [func.sum(case((_running_in(year), 1), else_=0)) for year in years]
+    row = db.session.execute(
+        select(*columns).select_from(Project).where(*_conditions(filters, "year"))
+    ).one()
+    return [(year, str(year), count or 0) for year, count in zip(years, row, strict=True)]
+
+
+def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectListPage:
+    conditions = _conditions(filters)
+    total = db.session.scalar(select(func.count(Project.id)).where(*conditions)) or 0
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(filters.page, pages)
+    projects = (
+        db.session.scalars(
+            select(Project)
+            .where(*conditions)
+            .options(
+                joinedload(Project.goal_area).joinedload(GoalArea.plan_period),
+                joinedload(Project.lead),
+            )
+            .order_by(*SORTS[filters.sort])
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
+    status_counts = dict(
+        db.session.execute(
+            select(Project.status, func.count(Project.id))
+            .where(*_conditions(filters, "status"))
+            .group_by(Project.status)
+        ).all()
+    )
+    health_counts = dict(
+        db.session.execute(
+            select(Project.health, func.count(Project.id))
+            .where(*_conditions(filters, "health"))
+            .group_by(Project.health)
+        ).all()
+    )
+    facets = {
+        "plan_period": _counted(
+            PlanPeriod.id,
+            PlanPeriod.name,
+            filters,
+            "plan_period",
+            (GoalArea, GoalArea.id == Project.goal_area_id),
+            (PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id),
+            order=(PlanPeriod.name,),
+        ),
+        "goal_area": _counted(
+            GoalArea.id,
+            GoalArea.name,
+            filters,
+            "goal_area",
+            (GoalArea, GoalArea.id == Project.goal_area_id),
+            order=(GoalArea.name, GoalArea.id),
+        ),
+        "status": [
+            (key, str(label), status_counts.get(key, 0)) for key, label in PROJECT_STATUSES.items()
+        ],
+        "health": [
+            (key, str(label), health_counts.get(key, 0)) for key, label in PROJECT_HEALTH.items()
+        ],
+        "municipality": [
+            (name, name, count)
+            for name, _, count in _counted(
+                Organisation.municipality_name,
+                Organisation.municipality_name,
+                filters,
+                "municipality",
+                (ProjectParticipant, ProjectParticipant.project_id == Project.id),
+                (
+                    Organisation,
+                    and_(
+                        Organisation.id == ProjectParticipant.organisation_id,
+                        Organisation.municipality_name.is_not(None),
+                    ),
+                ),
+            )
+        ],
+        "funder": _counted(
+            Organisation.id,
+            Organisation.name,
+            filters,
+            "funder",
+            (Grant, Grant.project_id == Project.id),
+            (Organisation, Organisation.id == Grant.funder_id),
+        ),
+        "target_group": _counted(
+            TargetGroup.id,
+            TargetGroup.name,
+            filters,
+            "target_group",
+            (project_target_groups, project_target_groups.c.project_id == Project.id),
+            (TargetGroup, TargetGroup.id == project_target_groups.c.target_group_id),
+            order=(TargetGroup.position, TargetGroup.name),
+        ),
+        "year": _year_facet(filters),
+    }
+    return ProjectListPage(
+        filters=filters,
+        projects=projects,
+        total=total,
+        page=page,
+        pages=pages,
+        facets={name: Facet(name, options) for name, options in facets.items()},
+    )
+
+
+def project_for_overview(slug: str) -> Project | None:
+    """The project with everything the overview shows, loaded up front (no lazy loads)."""
+    return db.session.scalar(
+        select(Project)
+        .where(Project.slug == slug)
+        .options(
+            joinedload(Project.goal_area).joinedload(GoalArea.plan_period),
+            joinedload(Project.lead),
+            selectinload(Project.secondary_goal_areas),
+            selectinload(Project.target_groups),
+            selectinload(Project.team),
+        )
+    )
+
+
+def project_with_participants(slug: str) -> Project | None:
+    return db.session.scalar(
+        select(Project)
+        .where(Project.slug == slug)
+        .options(selectinload(Project.participants).joinedload(ProjectParticipant.organisation))
+    )
+
+
+def _pairs(result) -> list[tuple]:
+    return [tuple(row) for row in result]
+
+
+def goal_area_choices() -> list[tuple[int, str]]:
+    """Goal areas still in use, named with their plan period."""
+    rows = db.session.execute(
+        select(GoalArea.id, GoalArea.name, PlanPeriod.name)
+        .join(PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id)
+        .where(GoalArea.is_retired.is_(False))
+        .order_by(PlanPeriod.starts_on.desc(), GoalArea.position, GoalArea.name)
+    )
+    return [(area_id, f"{period} – {name}") for area_id, name, period in rows]
+
+
+def target_group_choices() -> list[tuple[int, str]]:
+    return _pairs(
+        db.session.execute(
+            select(TargetGroup.id, TargetGroup.name)
+            .where(TargetGroup.is_retired.is_(False))
+            .order_by(TargetGroup.position, TargetGroup.name)
+        )
+    )
+
+
+def staff_choices() -> list[tuple[int, str]]:
+    return _pairs(
+        db.session.execute(
+            select(User.id, User.name)
+            .where(User.role.in_(("staff", "admin")), User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def user_choices() -> list[tuple[int, str]]:
+    return _pairs(
+        db.session.execute(
+            select(User.id, User.name).where(User.active.is_(True)).order_by(User.name, User.id)
+        )
+    )
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    return _pairs(
+        db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    )
