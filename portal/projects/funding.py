@@ -107,9 +107,11 @@ class Economy:
         return sum(row.to_repay_ore or 0 for row in self.funders)
 
 
-def _spent_per_line():
+def _spent_per_line(project: Project):
     return (
         select(Expense.budget_line_id, func.sum(Expense.amount_ore).label("spent"))
+        .join(BudgetLine, Expense.budget_line_id == BudgetLine.id)
+        .where(BudgetLine.project_id == project.id)
         .group_by(Expense.budget_line_id)
         .subquery()
     )
@@ -142,7 +144,7 @@ def economy(project: Project) -> Economy:
         select(grant_total, contribution_total, planned_total, spent_total)
     ).one()
 
-    spent = _spent_per_line()
+    spent = _spent_per_line(project)
     grant_funder = Organisation.__table__.alias("grant_funder")
     contribution_org = Organisation.__table__.alias("contribution_org")
     line_rows = db.session.execute(
@@ -218,14 +220,14 @@ def _funder_rows(project, kind, model, line_column, organisation_column) -> list
     """Planned and spent per grant (or contribution), summed by the database."""
     planned = (
         select(line_column.label("source_id"), func.sum(BudgetLine.planned_ore).label("planned"))
-        .where(line_column.is_not(None))
+        .where(BudgetLine.project_id == project.id, line_column.is_not(None))
         .group_by(line_column)
         .subquery()
     )
     spent = (
         select(line_column.label("source_id"), func.sum(Expense.amount_ore).label("spent"))
         .join(BudgetLine, Expense.budget_line_id == BudgetLine.id)
-        .where(line_column.is_not(None))
+        .where(BudgetLine.project_id == project.id, line_column.is_not(None))
         .group_by(line_column)
         .subquery()
     )

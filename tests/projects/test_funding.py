@@ -394,3 +394,35 @@ def test_expense_dates_and_text_are_required(client, login_as):
     assert "Skriv ett datum som 2016-03-15." in page
     assert "Fyll i fältet." in page
     assert db.session.scalar(select(Expense)) is None
+
+
+def test_deleting_a_budget_line_deletes_and_audits_its_expenses(client, login_as):
+    login_as("staff")
+    project = make_project()
+    line = make_budget_line(project, grant=make_grant(project))
+    expense_id, line_id = make_expense(line).id, line.id
+    response = client.post(f"/projekt/{project.slug}/ekonomi/budget/{line_id}/ta-bort")
+    assert response.status_code == 302
+    assert db.session.scalar(select(BudgetLine)) is None
+    audited = db.session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action).order_by(AuditEntry.id)
+    ).all()
+    assert [tuple(row) for row in audited] == [
+        ("expense", expense_id, "delete"),
+        ("budget_line", line_id, "delete"),
+    ]
+
+
+def test_the_economy_sums_only_this_projects_rows(app):
+    project, other = make_project(), make_project()
+    for each in (project, other):
+        grant = make_grant(each, amount_ore=200_000_00)
+        make_expense(make_budget_line(each, planned_ore=200_000_00, grant=grant), 50_000_00)
+    economy = funding.economy(project)
+    assert (economy.financing_ore, economy.planned_ore, economy.spent_ore) == (
+        200_000_00,
+        200_000_00,
+        50_000_00,
+    )
+    assert [row.spent_ore for row in economy.lines] == [50_000_00]
+    assert [row.spent_ore for row in economy.funders] == [50_000_00]
