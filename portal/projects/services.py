@@ -61,7 +61,12 @@ def _project_snapshot(project: Project) -> dict:
     return data
 
 
+RESERVED_SLUGS = {"nytt"}  # /projekt/nytt is the form for a new project
+
+
 def _slug_taken(slug: str, project: Project | None) -> bool:
+    if slug in RESERVED_SLUGS:
+        return True
     query = select(Project.id).where(Project.slug == slug)
     if project is not None and project.id is not None:
         query = query.where(Project.id != project.id)

@@ -83,6 +83,13 @@ def test_a_typed_slug_that_is_taken_is_refused_beside_the_field(client, login_as
     )
 
 
+def test_a_project_called_nytt_does_not_hide_the_new_project_form(client, login_as):
+    area = make_goal_area()
+    login_as("staff")
+    response = client.post("/projekt/nytt", data=project_form(area, title="Nytt"))
+    assert response.headers["Location"].endswith("/projekt/nytt-2")
+
+
 def test_end_before_start_is_refused_beside_the_field(client, login_as):
     area = make_goal_area()
     login_as("staff")
