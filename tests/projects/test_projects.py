@@ -297,3 +297,15 @@ def test_member_of_a_participating_organisation_cannot_remove_participants(clien
     login_as("member", organisation=kramfors)
     response = client.post(f"/projekt/bokstart/deltagare/{participant_id}/ta-bort")
     assert response.status_code == 403
+
+
+def test_adding_a_participant_is_audited(client, login_as):
+    make_project("Bokstart", slug="bokstart")
+    solleftea = make_organisation("Sollefteå bibliotek")
+    login_as("staff")
+    client.post(
+        "/projekt/bokstart/deltagare", data={"organisation_id": solleftea.id, "role": "partner"}
+    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "participant"))
+    assert entry.action == "create"
+    assert entry.changes["organisation_id"] == [None, solleftea.id]
