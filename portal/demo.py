@@ -1,10 +1,33 @@
-"""The Västernorrland demo data: organisations and one user per role. Loading it twice is safe."""
+"""The Västernorrland demo data: organisations, one user per role, the regional library plan
+2015–2017 and its projects (Bokstart Västernorrland and two or three more per goal area).
+Loading it twice is safe: what exists is left as it is.
+
+Rows are built directly with the models so the demo does not depend on the services' rules."""
+
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
 from portal.extensions import db
+from portal.projects.models import (
+    BudgetLine,
+    Contribution,
+    Expense,
+    GoalArea,
+    Grant,
+    Indicator,
+    Measurement,
+    Milestone,
+    PlanPeriod,
+    ProgressUpdate,
+    Project,
+    ProjectParticipant,
+    ReportDeadline,
+    TargetGroup,
+)
 
 ORGANISATIONS = [
     ("Länsbiblioteket Västernorrland", "county_library", "Härnösand", "2280"),
@@ -67,5 +90,438 @@ def load_demo() -> list[dict]:
                     password_hash=hash_password(spec["password"]),
                 )
             )
+    db.session.flush()
+    load_plan(by_name)
     db.session.commit()
     return DEMO_USERS
+
+
+PLAN_PERIOD = ("Regional biblioteksplan 2015–2017", date(2015, 1, 1), date(2017, 12, 31))
+GOAL_AREAS = [
+    (
+        "Regional bibliotekssamverkan",
+        "Länets bibliotek samarbetar om medier, kompetens och digitala tjänster.",
+    ),
+    (
+        "Demokrati och delaktighet",
+        "Biblioteken som mötesplatser där alla kan ta del av information och samtal.",
+    ),
+    (
+        "Litteratur och läsfrämjande",
+        "Läslust hos barn, unga och vuxna, med särskilt fokus på de minsta barnen.",
+    ),
+]
+TARGET_GROUPS = [
+    "Barn och unga",
+    "Personer med funktionsnedsättning",
+    "Personer med annat modersmål än svenska",
+    "Nationella minoriteter",
+]
+STAFF = "personal@lansbiblioteket.example"
+ADMIN = "admin@lansbiblioteket.example"
+LIBRARIAN = "bibliotekarie@kramfors.example"
+
+# Each project: its grant (funder, case number, kronor, decided, deadlines), own contributions,
+# budget lines financed by the grant ("grant") or a contribution (its index), so that the costs
+# equal the financing as Kulturrådet requires.
+PROJECTS = [
+    {
+        "slug": "bokstart-vasternorrland",
+        "title": "Bokstart Västernorrland",
+        "summary": "Böcker och läsglädje till de allra minsta barnen och deras vuxna.",
+        "description": (
+            "Bokstart når familjer med barn 0–3 år genom hembesök och barnavårdscentraler "
+            "i **Kramfors** och **Sollefteå**."
+        ),
+        "goal_area": "Litteratur och läsfrämjande",
+        "target_groups": ["Barn och unga"],
+        "status": "running",
+        "health": "on_track",
+        "dates": (date(2016, 1, 1), date(2017, 12, 31)),
+        "lead": STAFF,
+        "team": [ADMIN],
+        "participants": [
+            ("Länsbiblioteket Västernorrland", "lead_applicant"),
+            ("Kramfors bibliotek", "co_applicant"),
+            ("Sollefteå bibliotek", "co_applicant"),
+        ],
+        "grant": (
+            "Kulturrådet",
+            "KUR 2015/1234",
+            600_000,
+            date(2015, 11, 20),
+            [("progress_report", date(2016, 12, 31), date(2016, 12, 20))]
+            + [("final_report", date(2017, 3, 31), None)],
+        ),
+        "contributions": [
+            ("Region Västernorrland", 150_000, "cash"),
+            ("Kramfors bibliotek", 50_000, "in_kind"),
+            ("Sollefteå bibliotek", 50_000, "in_kind"),
+        ],
+        "budget": [
+            ("personnel", "Projektledare 50 %", 400_000, "grant"),
+            ("materials", "Bokpaket till familjer", 150_000, "grant"),
+            ("events", "Föräldraträffar", 50_000, "grant"),
+            ("travel", "Resor till hembesök", 50_000, 0),
+            ("communication", "Trycksaker på flera språk", 100_000, 0),
+            ("personnel", "Bibliotekarietid i Kramfors", 50_000, 1),
+            ("personnel", "Bibliotekarietid i Sollefteå", 50_000, 2),
+        ],
+        "expenses": [
+            (1, date(2016, 2, 15), 62_500, "Bokpaket, första beställningen"),
+            (0, date(2016, 2, 25), 33_000, "Lön projektledare februari"),
+            (3, date(2016, 3, 10), 1_840, "Tåg Härnösand–Kramfors"),
+        ],
+        "milestones": [
+            ("Bokpaket levererade till BVC", date(2016, 3, 1), date(2016, 2, 26)),
+            ("Utbildning för BVC-sjuksköterskor", date(2016, 9, 15), date(2016, 9, 15)),
+            ("Slutredovisning till Kulturrådet", date(2017, 3, 31), None),
+        ],
+        "updates": [
+            (STAFF, date(2016, 3, 2), "Bokpaketen har kommit fram till alla BVC.", "on_track"),
+            (
+                LIBRARIAN,
+                date(2016, 4, 30),
+                "Första hembesöken i Kramfors är gjorda, familjerna tar gärna emot böckerna.",
+                "on_track",
+            ),
+        ],
+        "indicator": ("Familjer som nåtts", "familjer", 400, "Barn och unga"),
+        "measurements": [
+            (date(2016, 4, 30), "45", "Kramfors", 1),
+            (date(2016, 9, 30), "62", "Kramfors", None),
+            (date(2016, 9, 30), "38", "Sollefteå", None),
+        ],
+    },
+    {
+        "slug": "lasambassadorer-hoga-kusten",
+        "title": "Läsambassadörer i Höga kusten",
+        "summary": "Unga läsambassadörer som inspirerar jämnåriga att läsa.",
+        "goal_area": "Litteratur och läsfrämjande",
+        "target_groups": ["Barn och unga"],
+        "status": "running",
+        "health": "at_risk",
+        "health_reason": "Svårt att rekrytera ambassadörer i Örnsköldsvik.",
+        "dates": (date(2016, 8, 1), date(2017, 6, 30)),
+        "lead": ADMIN,
+        "participants": [
+            ("Kramfors bibliotek", "partner"),
+            ("Härnösands bibliotek", "lead_applicant"),
+            ("Örnsköldsviks bibliotek", "partner"),
+        ],
+        "grant": (
+            "Kulturrådet",
+            "KUR 2016/789",
+            250_000,
+            date(2016, 5, 20),
+            [("final_report", date(2017, 9, 30), None)],
+        ),
+        "contributions": [("Härnösands bibliotek", 30_000, "in_kind")],
+        "budget": [
+            ("personnel", "Handledare", 180_000, "grant"),
+            ("events", "Läsläger", 70_000, "grant"),
+            ("personnel", "Bibliotekarietid", 30_000, 0),
+        ],
+        "expenses": [(1, date(2016, 10, 5), 24_000, "Läsläger på Mittådalen")],
+        "milestones": [("Läsläger för ambassadörerna", date(2016, 10, 5), date(2016, 10, 5))],
+        "updates": [
+            (
+                ADMIN,
+                date(2016, 11, 1),
+                "Tolv ambassadörer är igång; Örnsköldsvik behöver fler.",
+                "at_risk",
+            )
+        ],
+        "indicator": ("Barn som deltagit", "barn", 500, "Barn och unga"),
+        "measurements": [(date(2016, 12, 31), "180", "Härnösand", None)],
+    },
+    {
+        "slug": "berattarstunder-pa-minoritetssprak",
+        "title": "Berättarstunder på samiska och meänkieli",
+        "summary": "Sagostunder på nationella minoritetsspråk.",
+        "goal_area": "Litteratur och läsfrämjande",
+        "target_groups": ["Nationella minoriteter", "Barn och unga"],
+        "status": "planned",
+        "health": "on_track",
+        "dates": (date(2017, 1, 1), date(2017, 12, 31)),
+        "lead": STAFF,
+        "participants": [("Sollefteå bibliotek", "partner"), ("Ånge bibliotek", "partner")],
+        "grant": (
+            "Region Västernorrland",
+            "RV 2016/310",
+            80_000,
+            date(2016, 8, 1),
+            [("final_report", date(2018, 2, 28), None)],
+        ),
+        "contributions": [],
+        "budget": [("events", "Berättare och arvoden", 80_000, "grant")],
+        "expenses": [],
+        "milestones": [("Berättare kontrakterade", date(2017, 2, 1), None)],
+        "updates": [(STAFF, date(2016, 12, 1), "Två berättare har tackat ja.", "on_track")],
+        "indicator": ("Berättarstunder", "tillfällen", 40, "Nationella minoriteter"),
+        "measurements": [],
+    },
+    {
+        "slug": "gemensam-mediekatalog",
+        "title": "Gemensam mediekatalog Västernorrland",
+        "summary": "En katalog och ett lånekort för alla bibliotek i länet.",
+        "goal_area": "Regional bibliotekssamverkan",
+        "target_groups": [],
+        "status": "running",
+        "health": "off_track",
+        "health_reason": "Upphandlingen av systemet är försenad.",
+        "dates": (date(2015, 9, 1), date(2017, 8, 31)),
+        "lead": ADMIN,
+        "participants": [
+            ("Härnösands bibliotek", "co_applicant"),
+            ("Kramfors bibliotek", "co_applicant"),
+            ("Sollefteå bibliotek", "co_applicant"),
+            ("Sundsvalls bibliotek", "lead_applicant"),
+            ("Timrå bibliotek", "co_applicant"),
+            ("Ånge bibliotek", "co_applicant"),
+            ("Örnsköldsviks bibliotek", "co_applicant"),
+        ],
+        "grant": (
+            "Region Västernorrland",
+            "RV 2015/88",
+            300_000,
+            date(2015, 6, 10),
+            [("progress_report", date(2016, 6, 30), date(2016, 6, 28))]
+            + [("final_report", date(2017, 10, 31), None)],
+        ),
+        "contributions": [("Sundsvalls bibliotek", 100_000, "cash")],
+        "budget": [
+            ("other", "Systemlicens", 250_000, "grant"),
+            ("personnel", "Konvertering av poster", 50_000, "grant"),
+            ("personnel", "Systembibliotekarie", 100_000, 0),
+        ],
+        "expenses": [(0, date(2016, 1, 20), 125_000, "Licens första året")],
+        "milestones": [("Upphandling klar", date(2016, 5, 31), None)],
+        "updates": [
+            (ADMIN, date(2016, 6, 15), "Överprövning av upphandlingen; tidplanen glider.", None)
+        ],
+        "indicator": ("Anslutna bibliotek", "bibliotek", 7, None),
+        "measurements": [(date(2016, 6, 30), "2", None, None)],
+    },
+    {
+        "slug": "kompetenslyft-digitalisering",
+        "title": "Kompetenslyft digitalisering",
+        "summary": "Digital kompetens för all bibliotekspersonal i länet.",
+        "goal_area": "Regional bibliotekssamverkan",
+        "target_groups": [],
+        "status": "finished",
+        "health": "on_track",
+        "dates": (date(2016, 1, 1), date(2016, 12, 31)),
+        "lead": STAFF,
+        "participants": [("Timrå bibliotek", "partner"), ("Sundsvalls bibliotek", "partner")],
+        "grant": (
+            "Kungliga biblioteket",
+            "KB 2016/12",
+            250_000,
+            date(2016, 2, 15),
+            [("final_report", date(2017, 2, 28), date(2017, 2, 20))],
+        ),
+        "contributions": [],
+        "budget": [
+            ("events", "Utbildningsdagar", 200_000, "grant"),
+            ("travel", "Resor", 50_000, "grant"),
+        ],
+        "expenses": [(0, date(2016, 4, 12), 48_000, "Utbildningsdag i Sundsvall")],
+        "milestones": [("Sista utbildningsdagen", date(2016, 11, 30), date(2016, 11, 30))],
+        "updates": [(STAFF, date(2016, 12, 15), "Alla planerade utbildningar är gjorda.", None)],
+        "indicator": ("Utbildade medarbetare", "personer", 60, None),
+        "measurements": [(date(2016, 12, 15), "64", None, None)],
+    },
+    {
+        "slug": "sprakcafeer-i-vasternorrland",
+        "title": "Språkcaféer i Västernorrland",
+        "summary": "Samtal på svenska för nyanlända, varje vecka på biblioteket.",
+        "goal_area": "Demokrati och delaktighet",
+        "target_groups": ["Personer med annat modersmål än svenska"],
+        "status": "running",
+        "health": "on_track",
+        "dates": (date(2016, 3, 1), date(2017, 12, 31)),
+        "lead": STAFF,
+        "participants": [
+            ("Sundsvalls bibliotek", "lead_applicant"),
+            ("Timrå bibliotek", "partner"),
+            ("Örnsköldsviks bibliotek", "partner"),
+        ],
+        "grant": (
+            "Kulturrådet",
+            "KUR 2016/456",
+            400_000,
+            date(2016, 3, 10),
+            [("final_report", date(2018, 3, 31), None)],
+        ),
+        "contributions": [("Region Västernorrland", 50_000, "cash")],
+        "budget": [
+            ("personnel", "Samordnare", 300_000, "grant"),
+            ("materials", "Lättlästa böcker", 100_000, "grant"),
+            ("events", "Fika och lokaler", 50_000, 0),
+        ],
+        "expenses": [(1, date(2016, 4, 1), 18_500, "Lättlästa böcker, beställning 1")],
+        "milestones": [("Språkcafé i alla tre kommuner", date(2016, 9, 1), date(2016, 8, 20))],
+        "updates": [(STAFF, date(2016, 10, 1), "Fullsatt i Timrå varje tisdag.", "on_track")],
+        "indicator": ("Deltagare på språkcaféer", "deltagare", 1200, None),
+        "measurements": [(date(2016, 12, 31), "540", None, None)],
+    },
+    {
+        "slug": "lattlast-och-tillgangligt",
+        "title": "Lättläst och tillgängligt",
+        "summary": "Talböcker och lättläst för personer med läsnedsättning.",
+        "goal_area": "Demokrati och delaktighet",
+        "target_groups": ["Personer med funktionsnedsättning"],
+        "status": "running",
+        "health": "at_risk",
+        "health_reason": "Få anmälda till de första träffarna.",
+        "dates": (date(2016, 9, 1), date(2017, 9, 30)),
+        "lead": ADMIN,
+        "participants": [
+            ("Ånge bibliotek", "lead_applicant"),
+            ("Härnösands bibliotek", "partner"),
+        ],
+        "grant": (
+            "Myndigheten för tillgängliga medier",
+            "MTM 2016/77",
+            120_000,
+            date(2016, 10, 1),
+            [("final_report", date(2017, 11, 30), None)],
+        ),
+        "contributions": [],
+        "budget": [
+            ("events", "Träffar om talböcker", 70_000, "grant"),
+            ("communication", "Information i lättläst form", 50_000, "grant"),
+        ],
+        "expenses": [],
+        "milestones": [("Första träffen i Ånge", date(2016, 11, 10), date(2016, 11, 10))],
+        "updates": [(ADMIN, date(2016, 11, 20), "Sex deltagare på första träffen.", "at_risk")],
+        "indicator": (
+            "Deltagare på träffar",
+            "deltagare",
+            150,
+            "Personer med funktionsnedsättning",
+        ),
+        "measurements": [(date(2016, 11, 20), "6", "Ånge", None)],
+    },
+]
+
+
+def load_plan(organisations: dict[str, Organisation]) -> None:
+    """The plan period, its goal areas, the target groups and the demo projects."""
+    name, starts_on, ends_on = PLAN_PERIOD
+    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.name == name))
+    if period is None:
+        has_current = db.session.scalar(select(PlanPeriod.id).where(PlanPeriod.is_current))
+        period = PlanPeriod(
+            name=name, starts_on=starts_on, ends_on=ends_on, is_current=has_current is None
+        )
+        db.session.add(period)
+    areas = {area.name: area for area in period.goal_areas}
+    for position, (area_name, description) in enumerate(GOAL_AREAS, start=1):
+        if area_name not in areas:
+            areas[area_name] = GoalArea(
+                plan_period=period, name=area_name, description=description, position=position
+            )
+            db.session.add(areas[area_name])
+    groups = {group.name: group for group in db.session.scalars(select(TargetGroup))}
+    for position, group_name in enumerate(TARGET_GROUPS, start=1):
+        if group_name not in groups:
+            groups[group_name] = TargetGroup(name=group_name, position=position)
+            db.session.add(groups[group_name])
+    db.session.flush()
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    existing = set(db.session.scalars(select(Project.slug)))
+    for spec in PROJECTS:
+        if spec["slug"] not in existing:
+            db.session.add(_project(spec, areas, groups, organisations, users))
+
+
+def _project(spec, areas, groups, organisations, users) -> Project:
+    starts_on, ends_on = spec["dates"]
+    project = Project(
+        slug=spec["slug"],
+        title=spec["title"],
+        summary=spec["summary"],
+        description=spec.get("description", spec["summary"]),
+        goal_area=areas[spec["goal_area"]],
+        target_groups=[groups[name] for name in spec["target_groups"]],
+        status=spec["status"],
+        health=spec["health"],
+        health_reason=spec.get("health_reason", ""),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        lead=users.get(spec["lead"]),
+        team=[users[email] for email in spec.get("team", []) if email in users],
+        participants=[
+            ProjectParticipant(organisation=organisations[name], role=role)
+            for name, role in spec["participants"]
+        ],
+    )
+    funder, case_number, kronor, decided_on, deadlines = spec["grant"]
+    grant = Grant(
+        funder=organisations[funder],
+        case_number=case_number,
+        amount_ore=kronor * 100,
+        decided_on=decided_on,
+        period_starts_on=starts_on,
+        period_ends_on=ends_on,
+        deadlines=[
+            ReportDeadline(kind=kind, due_on=due_on, submitted_on=submitted_on)
+            for kind, due_on, submitted_on in deadlines
+        ],
+    )
+    project.grants = [grant]
+    project.contributions = [
+        Contribution(organisation=organisations[name], amount_ore=kronor * 100, kind=kind)
+        for name, kronor, kind in spec["contributions"]
+    ]
+    project.budget_lines = [
+        BudgetLine(
+            category=category,
+            description=description,
+            planned_ore=kronor * 100,
+            grant=grant if source == "grant" else None,
+            contribution=None if source == "grant" else project.contributions[source],
+        )
+        for category, description, kronor, source in spec["budget"]
+    ]
+    for line_index, spent_on, kronor, text in spec["expenses"]:
+        project.budget_lines[line_index].expenses.append(
+            Expense(spent_on=spent_on, amount_ore=kronor * 100, text=text)
+        )
+    project.milestones = [
+        Milestone(title=title, due_on=due_on, done_on=done_on, responsible=project.lead)
+        for title, due_on, done_on in spec["milestones"]
+    ]
+    project.updates = [
+        ProgressUpdate(
+            author=users[email],
+            reported_on=reported_on,
+            text=text,
+            health=health,
+            municipality=users[email].organisation.municipality_name
+            if users[email].role == "member"
+            else None,
+        )
+        for email, reported_on, text, health in spec["updates"]
+    ]
+    name, unit, target, target_group = spec["indicator"]
+    project.indicators = [
+        Indicator(
+            name=name,
+            unit=unit,
+            target=Decimal(target),
+            target_group=groups.get(target_group) if target_group else None,
+            measurements=[
+                Measurement(
+                    measured_on=measured_on,
+                    value=Decimal(value),
+                    municipality=municipality,
+                    update=project.updates[update_index] if update_index is not None else None,
+                )
+                for measured_on, value, municipality, update_index in spec["measurements"]
+            ],
+        )
+    ]
+    return project

@@ -1,7 +1,7 @@
 """The two commands: `portal demo` and `portal create-admin`."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Organisation, User
 from portal.extensions import db
@@ -158,3 +158,107 @@ def test_create_admin_with_an_invalid_email_explains_and_creates_nothing(portal)
     assert result.exit_code != 0
     assert "Ogiltig e-postadress" in result.output
     assert db.session.scalar(select(User)) is None
+
+
+def demo_project(slug: str):
+    from portal.projects.models import Project
+
+    return db.session.scalar(select(Project).where(Project.slug == slug))
+
+
+def test_demo_loads_the_current_plan_period_with_its_three_goal_areas_in_order(portal):
+    from portal.projects.models import PlanPeriod
+
+    portal("demo")
+    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.is_current))
+    assert period.name == "Regional biblioteksplan 2015–2017"
+    assert [area.name for area in period.goal_areas] == [
+        "Regional bibliotekssamverkan",
+        "Demokrati och delaktighet",
+        "Litteratur och läsfrämjande",
+    ]
+
+
+def test_demo_loads_the_four_target_groups(portal):
+    from portal.projects.models import TargetGroup
+
+    portal("demo")
+    assert set(db.session.scalars(select(TargetGroup.name))) == {
+        "Barn och unga",
+        "Personer med funktionsnedsättning",
+        "Personer med annat modersmål än svenska",
+        "Nationella minoriteter",
+    }
+
+
+def test_demo_loads_bokstart_with_its_kulturradet_grant(portal):
+    portal("demo")
+    bokstart = demo_project("bokstart-vasternorrland")
+    assert bokstart.title == "Bokstart Västernorrland"
+    assert bokstart.goal_area.name == "Litteratur och läsfrämjande"
+    assert [group.name for group in bokstart.target_groups] == ["Barn och unga"]
+    participants = {participant.organisation.name for participant in bokstart.participants}
+    assert {"Kramfors bibliotek", "Sollefteå bibliotek"} <= participants
+    (grant,) = bokstart.grants
+    assert (grant.funder.name, grant.case_number, grant.amount_ore) == (
+        "Kulturrådet",
+        "KUR 2015/1234",
+        600_000_00,
+    )
+    assert str(grant.decided_on) == "2015-11-20"
+    final = [deadline for deadline in grant.deadlines if deadline.kind == "final_report"]
+    assert [str(deadline.due_on) for deadline in final] == ["2017-03-31"]
+
+
+def test_demo_budgets_cost_what_they_are_financed_with(portal):
+    from portal.projects.models import Project
+
+    portal("demo")
+    for project in db.session.scalars(select(Project)):
+        financing = sum(grant.amount_ore for grant in project.grants) + sum(
+            contribution.amount_ore for contribution in project.contributions
+        )
+        costs = sum(line.planned_ore for line in project.budget_lines)
+        assert costs == financing, project.title
+
+
+def test_demo_bokstart_counts_families_reached_in_kramfors(portal):
+    portal("demo")
+    (indicator,) = demo_project("bokstart-vasternorrland").indicators
+    assert (indicator.name, indicator.unit, int(indicator.target)) == (
+        "Familjer som nåtts",
+        "familjer",
+        400,
+    )
+    assert any(m.municipality == "Kramfors" for m in indicator.measurements)
+
+
+def test_demo_has_at_least_two_projects_in_every_goal_area(portal):
+    from portal.projects.models import GoalArea, Project
+
+    portal("demo")
+    counts = dict(
+        db.session.execute(
+            select(GoalArea.name, func.count(Project.id))
+            .join(Project, Project.goal_area_id == GoalArea.id)
+            .group_by(GoalArea.name)
+        ).all()
+    )
+    assert len(counts) == 3
+    assert min(counts.values()) >= 2
+
+
+def test_kramfors_librarian_finds_bokstart_on_the_dashboard(app, portal):
+    portal("demo")
+    with app.app_context():
+        client = app.test_client()
+        client.post(
+            "/logga-in",
+            data={
+                "email": "bibliotekarie@kramfors.example",
+                "password": "demo-bibliotekarie-hoga-kusten",
+            },
+        )
+        page = client.get("/").get_data(as_text=True)
+    assert "Bokstart Västernorrland" in page
+    assert "Litteratur och läsfrämjande" in page
