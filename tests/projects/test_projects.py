@@ -309,3 +309,20 @@ def test_adding_a_participant_is_audited(client, login_as):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "participant"))
     assert entry.action == "create"
     assert entry.changes["organisation_id"] == [None, solleftea.id]
+
+
+def test_a_forged_status_is_refused_beside_the_field(client, login_as):
+    area = make_goal_area()
+    login_as("staff")
+    page = client.post("/projekt/nytt", data=project_form(area, status="approved")).get_data(
+        as_text=True
+    )
+    assert 'id="status-error"' in page
+    assert stored("bokstart-vasternorrland") is None
+
+
+def test_a_member_cannot_create_a_project(client, login_as):
+    area = make_goal_area()
+    login_as("member")
+    assert client.post("/projekt/nytt", data=project_form(area)).status_code == 403
+    assert stored("bokstart-vasternorrland") is None
