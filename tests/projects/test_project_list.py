@@ -54,6 +54,7 @@ def test_status_filter_shows_counts_and_keeps_only_matching_projects(client, log
     assert option(page, "status", "Avslutat") == "Avslutat (1)"
     page = client.get("/projekt?status=running").get_data(as_text=True)
     assert rows(page) == ["Bokstart", "Läsombud"]
+    assert '<option value="running" selected>Pågående (2)</option>' in page
 
 
 def test_goal_area_and_plan_period_filters(client, login_as):
