@@ -97,6 +97,14 @@ NEW_PLAN_PERIOD = {
 NEW_GOAL_AREA = {"name": "Digital delaktighet", "position": "4"}
 NEW_TARGET_GROUP = {"name": "Äldre"}
 
+# Progress: a sample project with a milestone and an indicator. Editors keep milestones and
+# indicators; updates come from editors and members of participating organisations (the sample
+# member belongs to none); staff and admins read the history; everyone logged in follows.
+PROGRESS = {"slug": Sample("progress_project_slug")}
+NEW_MILESTONE = {"title": "Utbildning för BVC-personal", "due_on": "2016-06-01"}
+NEW_UPDATE = {"reported_on": "2016-05-02", "text": "Första träffarna i Kramfors."}
+NEW_INDICATOR = {"name": "Familjer som nåtts", "unit": "familjer", "target": "400"}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -269,6 +277,34 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(SIGNED_IN)}, url_values={"area_id": Sample("empty_goal_area")}
     ),
     "projects.participation_matrix": Route({"GET": Rule(SIGNED_IN)}),
+    "projects.milestones": Route({"GET": Rule(SIGNED_IN)}, url_values=PROGRESS),
+    "projects.new_milestone": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_MILESTONE)}, url_values=PROGRESS
+    ),
+    "projects.edit_milestone": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_MILESTONE)},
+        url_values={**PROGRESS, "milestone_id": Sample("milestone")},
+    ),
+    "projects.complete_milestone": Route(
+        {"POST": Rule(EDITORS)}, url_values={**PROGRESS, "milestone_id": Sample("milestone")}
+    ),
+    "projects.delete_milestone": Route(
+        {"POST": Rule(EDITORS)}, url_values={**PROGRESS, "milestone_id": Sample("milestone")}
+    ),
+    "projects.updates": Route(
+        {"GET": Rule(SIGNED_IN), "POST": Rule(EDITORS, form=NEW_UPDATE)}, url_values=PROGRESS
+    ),
+    "projects.indicators": Route({"GET": Rule(SIGNED_IN)}, url_values=PROGRESS),
+    "projects.new_indicator": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_INDICATOR)}, url_values=PROGRESS
+    ),
+    "projects.edit_indicator": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_INDICATOR)},
+        url_values={**PROGRESS, "indicator_id": Sample("indicator")},
+    ),
+    "projects.history": Route({"GET": Rule(MANAGERS)}, url_values=PROGRESS),
+    "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
+    "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
     "notifications.retry": Route(
         {"POST": Rule(ADMIN_ONLY)},

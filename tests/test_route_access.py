@@ -7,7 +7,7 @@ context, as in production, so who is logged in comes from the session cookie alo
 import re
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,7 +20,7 @@ from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from portal.projects.models import Project
+from portal.projects.models import Indicator, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
@@ -108,6 +108,17 @@ def _core_project():
     return project
 
 
+def _progress_project():
+    """The progress sample: a project with one milestone and one indicator."""
+    project = db.session.scalar(select(Project).where(Project.slug == "framstegsprojekt"))
+    if project is None:
+        project = project_factories.make_project("Framstegsprojekt", slug="framstegsprojekt")
+        project.milestones.append(Milestone(title="Start", due_on=date(2016, 3, 1)))
+        project.indicators.append(Indicator(name="Besök", unit="besök"))
+        db.session.commit()
+    return project
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -132,6 +143,9 @@ SAMPLE_MAKERS = {
     "core_project_slug": lambda: _core_project().slug,
     "core_participant": lambda: _core_project().participants[0].id,
     "goal_area": lambda: project_factories.make_goal_area("Demokrati och delaktighet").id,
+    "progress_project_slug": lambda: _progress_project().slug,
+    "milestone": lambda: _progress_project().milestones[0].id,
+    "indicator": lambda: _progress_project().indicators[0].id,
 }
 
 

@@ -1,0 +1,321 @@
+"""Milestones, updates, indicators and history tabs of a project; following a project."""
+
+from datetime import date
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l
+from portal.extensions import db
+from portal.projects import bp, progress
+from portal.projects.lookup import project_by_slug
+from portal.projects.models import PROJECT_HEALTH
+from portal.projects.permissions import (
+    can_edit,
+    can_post_update,
+    is_manager,
+    require_edit,
+)
+from portal.projects.progress_forms import (
+    ActionForm,
+    IndicatorForm,
+    MilestoneForm,
+    update_form_class,
+)
+
+NOBODY = ("", _l("Ingen vald"))
+bp.add_app_template_global(is_manager, "is_manager")
+bp.add_app_template_filter(progress.format_number, "number")
+
+
+def _editable_project(slug: str):
+    project = project_by_slug(slug)
+    require_edit(project, current_user)
+    return project
+
+
+def _found(row):
+    if row is None:
+        abort(404)
+    return row
+
+
+def _action_done():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+# --- Milestones ----------------------------------------------------------------------------
+
+
+@bp.route("/projekt/<slug>/milstolpar")
+@login_required
+def milestones(slug: str):
+    project = project_by_slug(slug)
+    return render_template(
+        "projects/milestones.html",
+        project=project,
+        milestones=progress.milestones_of(project),
+        may_edit=can_edit(project, current_user),
+        action_form=ActionForm(formdata=None),
+        today=date.today(),
+        active_tab="milestones",
+    )
+
+
+def _edit_milestone(project, milestone):
+    data = None
+    if milestone is not None:
+        data = {
+            "title": milestone.title,
+            "due_on": milestone.due_on,
+            "responsible_id": milestone.responsible_id,
+            "done_on": milestone.done_on,
+        }
+    form = MilestoneForm(data=data)
+    form.responsible_id.choices = select_choices([NOBODY, *progress.responsible_choices(project)])
+    if form.validate_on_submit():
+        try:
+            progress.save_milestone(
+                current_user,
+                project,
+                milestone,
+                title=form.title.data,
+                due_on=form.due_on.data,
+                responsible_id=form.responsible_id.data,
+                done_on=form.done_on.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Milstolpen är sparad."))
+            return redirect(url_for("projects.milestones", slug=project.slug))
+    return render_template(
+        "projects/progress_milestone.html",
+        project=project,
+        form=form,
+        milestone=milestone,
+        active_tab="milestones",
+    )
+
+
+@bp.route("/projekt/<slug>/milstolpar/ny", methods=["GET", "POST"])
+@login_required
+def new_milestone(slug: str):
+    return _edit_milestone(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>", methods=["GET", "POST"])
+@login_required
+def edit_milestone(slug: str, milestone_id: int):
+    project = _editable_project(slug)
+    return _edit_milestone(project, _found(progress.milestone_of(project, milestone_id)))
+
+
+@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/klar", methods=["POST"])
+@login_required
+def complete_milestone(slug: str, milestone_id: int):
+    project = _editable_project(slug)
+    milestone = _found(progress.milestone_of(project, milestone_id))
+    _action_done()
+    progress.mark_milestone_done(current_user, project, milestone, date.today())
+    db.session.commit()
+    flash_success(_l("Milstolpen är markerad som klar."))
+    return redirect(url_for("projects.milestones", slug=project.slug))
+
+
+@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_milestone(slug: str, milestone_id: int):
+    project = _editable_project(slug)
+    milestone = _found(progress.milestone_of(project, milestone_id))
+    _action_done()
+    progress.delete_milestone(current_user, project, milestone)
+    db.session.commit()
+    flash_success(_l("Milstolpen är borttagen."))
+    return redirect(url_for("projects.milestones", slug=project.slug))
+
+
+# --- Updates -------------------------------------------------------------------------------
+
+
+def _update_form(project):
+    form = update_form_class(project.indicators)()
+    if form.reported_on.data is None and not form.is_submitted():
+        form.reported_on.data = date.today()
+    form.health.choices = select_choices([("", _l("Oförändrat")), *PROJECT_HEALTH.items()])
+    form.municipality.choices = select_choices(
+        [
+            ("", _l("Ingen kommun")),
+            *((name, name) for name in progress.municipality_choices(project)),
+        ]
+    )
+    return form
+
+
+def _updates_page(project, form, status=200):
+    return (
+        render_template(
+            "projects/updates.html",
+            project=project,
+            updates=progress.updates_of(project),
+            form=form,
+            may_post=can_post_update(project, current_user),
+            is_following=progress.is_following(project, current_user),
+            action_form=ActionForm(formdata=None),
+            health_labels=PROJECT_HEALTH,
+            active_tab="updates",
+        ),
+        status,
+    )
+
+
+@bp.route("/projekt/<slug>/uppdateringar", methods=["GET", "POST"])
+@login_required
+def updates(slug: str):
+    project = project_by_slug(slug)
+    if not can_post_update(project, current_user):
+        if request.method == "POST":
+            abort(403)
+        return _updates_page(project, None)
+    form = _update_form(project)
+    if form.validate_on_submit():
+        try:
+            update = progress.post_update(
+                current_user,
+                project,
+                reported_on=form.reported_on.data,
+                text=form.text.data,
+                health=form.health.data,
+                health_reason=form.health_reason.data,
+                municipality=form.municipality.data,
+                values=form.indicator_values(),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Uppdateringen är publicerad."))
+            return redirect(
+                url_for("projects.updates", slug=project.slug, _anchor=f"uppdatering-{update.id}")
+            )
+    return _updates_page(project, form, 400 if form.is_submitted() else 200)
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+@bp.route("/projekt/<slug>/indikatorer")
+@login_required
+def indicators(slug: str):
+    project = project_by_slug(slug)
+    return render_template(
+        "projects/indicators.html",
+        project=project,
+        rows=progress.indicator_summary(project),
+        measurements=progress.measurements_of(project),
+        may_edit=can_edit(project, current_user),
+        active_tab="indicators",
+    )
+
+
+def _edit_indicator(project, indicator):
+    data = None
+    if indicator is not None:
+        data = {
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "target": progress.format_number(indicator.target) if indicator.target else "",
+            "target_group_id": indicator.target_group_id,
+            "goal_area_id": indicator.goal_area_id,
+        }
+    form = IndicatorForm(data=data)
+    form.target_group_id.choices = select_choices(
+        [("", _l("Ingen särskild")), *progress.target_group_choices()]
+    )
+    form.goal_area_id.choices = select_choices(
+        [("", _l("Projektets målområde")), *progress.goal_area_choices(project)]
+    )
+    if form.validate_on_submit():
+        try:
+            progress.save_indicator(
+                current_user,
+                project,
+                indicator,
+                name=form.name.data,
+                unit=form.unit.data,
+                target=form.target.data,
+                target_group_id=form.target_group_id.data,
+                goal_area_id=form.goal_area_id.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Indikatorn är sparad."))
+            return redirect(url_for("projects.indicators", slug=project.slug))
+    return render_template(
+        "projects/progress_indicator.html",
+        project=project,
+        form=form,
+        indicator=indicator,
+        active_tab="indicators",
+    )
+
+
+@bp.route("/projekt/<slug>/indikatorer/ny", methods=["GET", "POST"])
+@login_required
+def new_indicator(slug: str):
+    return _edit_indicator(_editable_project(slug), None)
+
+
+@bp.route("/projekt/<slug>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
+@login_required
+def edit_indicator(slug: str, indicator_id: int):
+    project = _editable_project(slug)
+    return _edit_indicator(project, _found(progress.indicator_of(project, indicator_id)))
+
+
+# --- History and following -----------------------------------------------------------------
+
+
+@bp.route("/projekt/<slug>/historik")
+@login_required
+def history(slug: str):
+    if not is_manager(current_user):
+        abort(403)
+    project = project_by_slug(slug)
+    return render_template(
+        "projects/history.html",
+        project=project,
+        entries=progress.history_of(project),
+        active_tab="history",
+    )
+
+
+@bp.route("/projekt/<slug>/folj", methods=["POST"])
+@login_required
+def follow(slug: str):
+    project = project_by_slug(slug)
+    _action_done()
+    progress.follow(current_user, project)
+    db.session.commit()
+    flash_success(_l("Du följer nu projektet och får e-post om nya uppdateringar."))
+    return redirect(url_for("projects.updates", slug=project.slug))
+
+
+@bp.route("/projekt/<slug>/sluta-folja", methods=["POST"])
+@login_required
+def unfollow(slug: str):
+    project = project_by_slug(slug)
+    _action_done()
+    progress.unfollow(current_user, project)
+    db.session.commit()
+    flash_success(_l("Du följer inte längre projektet."))
+    return redirect(url_for("projects.updates", slug=project.slug))
