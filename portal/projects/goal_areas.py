@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Organisation
@@ -69,7 +69,7 @@ def goal_area_page(area_id: int, today: date | None = None) -> GoalAreaPage | No
     ).all()
 
     # Money and milestones count under the primary goal area only, so nothing is counted twice.
-    year = extract("year", Grant.decided_on).label("year")
+    year = cast(extract("year", Grant.decided_on), Integer).label("year")
     funding = db.session.execute(
         select(Organisation.name.label("funder"), year, func.sum(Grant.amount_ore).label("amount"))
         .join(Project, Grant.project_id == Project.id)

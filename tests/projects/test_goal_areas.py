@@ -59,6 +59,8 @@ def test_goal_area_funding_is_summed_per_funder_and_year_of_decision(client, log
     assert "50\u00a0000\u00a0kr" in page  # Region 2016
     assert "900\u00a0000\u00a0kr" in page  # total
     assert "999\u00a0000" not in page
+    assert "<td>2015</td>" in page
+    assert "<td>2016</td>" in page
 
 
 def test_goal_area_indicators_are_summed_only_where_units_agree(client, login_as):
