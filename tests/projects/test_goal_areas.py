@@ -146,3 +146,13 @@ def test_matrix_runs_the_same_statements_with_few_and_many_projects(client, logi
     with counted_statements() as many:
         client.get("/projekt/deltagande")
     assert len(few) == len(many)
+
+
+def test_matrix_shows_municipal_libraries_only(client, login_as):
+    login_as("member")
+    kramfors = make_organisation("Kramfors bibliotek", municipality_name="Kramfors")
+    region = make_organisation("Region Västernorrland", kind="funder")
+    make_project("Bokstart Västernorrland", participants=[kramfors, region])
+    page = client.get("/projekt/deltagande").get_data(as_text=True)
+    assert '<th scope="col">Kramfors</th>' in page
+    assert "Region Västernorrland" not in page

@@ -126,3 +126,14 @@ def test_staff_cannot_edit_the_plan(client, login_as):
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(PlanPeriod, period.id).name == "Regional biblioteksplan 2015–2017"
+
+
+def test_making_an_existing_plan_period_current_leaves_only_it_current(client, login_as):
+    old = make_plan_period("Regional biblioteksplan 2015–2017", current=True)
+    new = make_plan_period("Regional biblioteksplan 2018–2020", current=False)
+    login_as("admin")
+    response = client.post(f"/admin/planer/{new.id}", data={**PERIOD_FORM, "is_current": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanPeriod, new.id).is_current is True
+    assert db.session.get(PlanPeriod, old.id).is_current is False
