@@ -276,9 +276,10 @@ def updates_of(project: Project) -> list[ProgressUpdate]:
     )
 
 
-def update_link(project: Project, update: ProgressUpdate) -> str:
+def update_link(project: Project, update: ProgressUpdate | None) -> str:
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return f"{base}/projekt/{project.slug}/uppdateringar#uppdatering-{update.id}"
+    link = f"{base}/projekt/{project.slug}/uppdateringar"
+    return f"{link}#uppdatering-{update.id}" if update is not None else link
 
 
 def recipients(project: Project, author: User) -> list[User]:
@@ -290,7 +291,12 @@ def recipients(project: Project, author: User) -> list[User]:
     return list(people.values())
 
 
-def _notify(actor: User, project: Project, update: ProgressUpdate, health_changed: bool):
+def notify_health_changed(actor: User, project: Project) -> None:
+    """For a health changed on the project form, without an update: the same people are told."""
+    _notify(actor, project, None, health_changed=True)
+
+
+def _notify(actor: User, project: Project, update: ProgressUpdate | None, health_changed: bool):
     template = "project_health" if health_changed else "project_update"
     if health_changed:
         subject = _l("Läget har ändrats i %(title)s", title=project.title)

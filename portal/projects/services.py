@@ -15,6 +15,7 @@ from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
+from portal.projects import progress
 from portal.projects.models import (
     PARTICIPANT_ROLES,
     PROJECT_HEALTH,
@@ -222,6 +223,8 @@ def update_project(actor: User, project: Project, version, **fields) -> Project:
         project.updated_at = utcnow()
         audit.record(actor, project.id, "update", "project", project.id, changes)
     db.session.flush()
+    if "health" in changes:
+        progress.notify_health_changed(actor, project)
     return project
 
 

@@ -75,3 +75,34 @@ def test_changed_health_sends_the_health_email(client, login_as, deliver_outbox,
     assert message["To"] == "lead@lansbibliotek.example"
     assert message["Subject"].startswith("Läget har ändrats i")
     assert "Personalen har slutat" in message.get_body(("plain",)).get_content()
+
+
+def test_health_changed_on_the_project_form_emails_the_followers(
+    client, login_as, deliver_outbox, sent_messages
+):
+    follower = make_user(email="follower@solleftea.example")
+    project = make_project(slug="bokstart", lead=None)
+    project.followers = [follower]
+    db.session.commit()
+    login_as("staff")
+
+    response = client.post(
+        "/projekt/bokstart/andra",
+        data={
+            "version": project.version,
+            "title": project.title,
+            "slug": "bokstart",
+            "goal_area_id": project.goal_area_id,
+            "status": "running",
+            "health": "at_risk",
+            "health_reason": "Sen leverans av böcker",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    deliver_outbox()
+
+    [message] = sent_messages()
+    assert message["To"] == "follower@solleftea.example"
+    body = message.get_body(("plain",)).get_content()
+    assert "Sen leverans av böcker" in body
+    assert "http://portal.test/projekt/bokstart/uppdateringar" in body
