@@ -3,9 +3,11 @@ the services parse them and check every select against this project's own rows."
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from portal.core.errors import ValidationError
 from portal.core.i18n import _l
+from portal.core.money import parse_decimal
 from portal.projects.funding_forms import REQUIRED, _optional_int, date_field
 from portal.projects.progress import indicator_value_field
 
@@ -42,6 +44,15 @@ class UpdateForm(FlaskForm):
         }
 
 
+def swedish_number(form, field):
+    """Each bad number is shown beside its own field at once; the service checks again."""
+    if (field.data or "").strip():
+        try:
+            parse_decimal(field.data)
+        except ValidationError as error:
+            raise StopValidation(str(error.message)) from error
+
+
 def update_form_class(indicators) -> type[UpdateForm]:
     """The update form with one value input per indicator of the project."""
 
@@ -54,7 +65,7 @@ def update_form_class(indicators) -> type[UpdateForm]:
             indicator_value_field(indicator.id),
             StringField(
                 f"{indicator.name} ({indicator.unit})",
-                validators=[Optional(), Length(max=40)],
+                validators=[Optional(), Length(max=40), swedish_number],
                 description=NUMBER_HINT,
             ),
         )

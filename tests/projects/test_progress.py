@@ -231,3 +231,22 @@ def test_history_shows_staff_who_changed_what_and_refuses_members(client, login_
     client.post("/logga-ut")
     login_as("member", organisation=kramfors)
     assert client.get(f"/projekt/{project.slug}/historik").status_code == 403
+
+
+def test_every_bad_indicator_value_is_shown_beside_its_own_field(client, login_as):
+    project, kramfors = kramfors_project()
+    project.indicators.append(Indicator(name="Besök", unit="besök"))
+    db.session.commit()
+    first, second = project.indicators
+    login_as("member", organisation=kramfors)
+
+    response = client.post(
+        f"/projekt/{project.slug}/uppdateringar",
+        data=update_form(project, **{f"indicator_{first.id}": "x", f"indicator_{second.id}": "y"}),
+    )
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'id="indicator_{first.id}-error"' in page
+    assert f'id="indicator_{second.id}-error"' in page
+    assert db.session.scalar(select(Measurement)) is None
