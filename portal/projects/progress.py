@@ -43,6 +43,17 @@ log = logging.getLogger(__name__)
 MILESTONE_FIELDS = ["title", "due_on", "responsible_id", "done_on"]
 INDICATOR_FIELDS = ["name", "unit", "target", "target_group_id", "goal_area_id"]
 HEALTH_FIELDS = ["health", "health_reason"]
+AUDIT_ENTITIES = {
+    "project": _l("Projekt"),
+    "participant": _l("Deltagare"),
+    "grant": _l("Bidrag"),
+    "contribution": _l("Egen insats"),
+    "budget_line": _l("Budgetrad"),
+    "expense": _l("Utgift"),
+    "milestone": _l("Milstolpe"),
+    "indicator": _l("Indikator"),
+}
+AUDIT_ACTIONS = {"create": _l("skapad"), "update": _l("ändrad"), "delete": _l("borttagen")}
 
 
 # --- Milestones ----------------------------------------------------------------------------

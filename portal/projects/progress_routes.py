@@ -295,6 +295,8 @@ def history(slug: str):
         "projects/history.html",
         project=project,
         entries=progress.history_of(project),
+        entities=progress.AUDIT_ENTITIES,
+        actions=progress.AUDIT_ACTIONS,
         active_tab="history",
     )
 
