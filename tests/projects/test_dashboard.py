@@ -6,9 +6,9 @@ from portal.extensions import db
 from portal.projects.models import Milestone, ProgressUpdate, ReportDeadline
 from tests.conftest import empty_database
 from tests.factories import make_organisation, make_user
-from tests.projects.dashboard_helpers import counted_statements
 from tests.projects.factories import make_goal_area, make_plan_period, make_project
 from tests.projects.funding_factories import make_grant
+from tests.queries import counted_statements
 
 TODAY = date.today()
 

@@ -1,7 +1,7 @@
 """A project's economy: grants, contributions, budget, expenses, and the balance Kulturrådet
 wants."""
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.projects import funding
@@ -14,6 +14,7 @@ from tests.projects.funding_factories import (
     make_expense,
     make_grant,
 )
+from tests.queries import counted_statements
 
 NBSP = "\u00a0"
 
@@ -148,13 +149,8 @@ def test_economy_page_runs_the_same_number_of_queries_with_one_row_or_many(clien
             make_expense(make_budget_line(project, grant=grant))
 
     def queries_for(project) -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             economy_page(client, project)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert queries_for(small) == queries_for(large)

@@ -6,9 +6,9 @@ from decimal import Decimal
 from portal.extensions import db
 from portal.projects.models import Indicator, Measurement, Milestone
 from tests.factories import make_organisation
-from tests.projects.dashboard_helpers import counted_statements
 from tests.projects.factories import make_goal_area, make_project
 from tests.projects.funding_factories import make_grant
+from tests.queries import counted_statements
 
 
 def add_indicator(project, name, unit, target, *values):

@@ -1,10 +1,7 @@
 """The project list: filters with counts per value, sorting, paging, a fixed number of queries."""
 
 import re
-from contextlib import contextmanager
 from datetime import date
-
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.projects.models import Grant, ProjectParticipant
@@ -15,6 +12,7 @@ from tests.projects.factories import (
     make_project,
     make_target_group,
 )
+from tests.queries import counted_statements
 
 
 def option(page: str, select_name: str, label: str) -> str:
@@ -26,21 +24,6 @@ def option(page: str, select_name: str, label: str) -> str:
 
 def rows(page: str) -> list[str]:
     return re.findall(r'<th scope="row"><a href="/projekt/[^"]+">([^<]+)</a></th>', page)
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_status_filter_shows_counts_and_keeps_only_matching_projects(client, login_as):
