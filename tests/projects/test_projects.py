@@ -326,3 +326,14 @@ def test_a_member_cannot_create_a_project(client, login_as):
     login_as("member")
     assert client.post("/projekt/nytt", data=project_form(area)).status_code == 403
     assert stored("bokstart-vasternorrland") is None
+
+
+def test_project_page_links_to_its_goal_area_and_menu_links_to_the_project_list(
+    client, login_as
+):
+    area = make_goal_area("Litteratur och läsfrämjande")
+    project = make_project("Bokstart", goal_area=area)
+    login_as("member")
+    page = client.get(f"/projekt/{project.slug}").get_data(as_text=True)
+    assert f'<a href="/malomraden/{area.id}">Litteratur och läsfrämjande</a>' in page
+    assert '<a href="/projekt">Projekt</a>' in page
