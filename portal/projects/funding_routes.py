@@ -18,23 +18,11 @@ from portal.projects.funding_forms import (
     ExpenseForm,
     GrantForm,
 )
-from portal.projects.lookup import project_by_slug
+from portal.projects.lookup import editable_project, found_or_404, project_by_slug
 from portal.projects.models import BUDGET_CATEGORIES, CONTRIBUTION_KINDS, DEADLINE_KINDS
-from portal.projects.permissions import can_edit, require_edit
+from portal.projects.permissions import can_edit
 
 CHOOSE = ("", _l("Välj"))
-
-
-def _editable_project(slug: str):
-    project = project_by_slug(slug)
-    require_edit(project, current_user)
-    return project
-
-
-def _found(row):
-    if row is None:
-        abort(404)
-    return row
 
 
 def _back(project):
@@ -141,21 +129,21 @@ def _edit_grant(project, grant):
 @bp.route("/projekt/<slug>/ekonomi/bidrag/ny", methods=["GET", "POST"])
 @login_required
 def new_grant(slug: str):
-    return _edit_grant(_editable_project(slug), None)
+    return _edit_grant(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>", methods=["GET", "POST"])
 @login_required
 def edit_grant(slug: str, grant_id: int):
-    project = _editable_project(slug)
-    return _edit_grant(project, _found(funding.grant_of(project, grant_id)))
+    project = editable_project(slug)
+    return _edit_grant(project, found_or_404(funding.grant_of(project, grant_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_grant(slug: str, grant_id: int):
-    project = _editable_project(slug)
-    grant = _found(funding.grant_of(project, grant_id))
+    project = editable_project(slug)
+    grant = found_or_404(funding.grant_of(project, grant_id))
     return _delete(
         project,
         lambda: funding.delete_grant(current_user, project, grant),
@@ -200,21 +188,23 @@ def _edit_contribution(project, contribution):
 @bp.route("/projekt/<slug>/ekonomi/insatser/ny", methods=["GET", "POST"])
 @login_required
 def new_contribution(slug: str):
-    return _edit_contribution(_editable_project(slug), None)
+    return _edit_contribution(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>", methods=["GET", "POST"])
 @login_required
 def edit_contribution(slug: str, contribution_id: int):
-    project = _editable_project(slug)
-    return _edit_contribution(project, _found(funding.contribution_of(project, contribution_id)))
+    project = editable_project(slug)
+    return _edit_contribution(
+        project, found_or_404(funding.contribution_of(project, contribution_id))
+    )
 
 
 @bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_contribution(slug: str, contribution_id: int):
-    project = _editable_project(slug)
-    contribution = _found(funding.contribution_of(project, contribution_id))
+    project = editable_project(slug)
+    contribution = found_or_404(funding.contribution_of(project, contribution_id))
     return _delete(
         project,
         lambda: funding.delete_contribution(current_user, project, contribution),
@@ -264,21 +254,21 @@ def _edit_budget_line(project, line):
 @bp.route("/projekt/<slug>/ekonomi/budget/ny", methods=["GET", "POST"])
 @login_required
 def new_budget_line(slug: str):
-    return _edit_budget_line(_editable_project(slug), None)
+    return _edit_budget_line(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>", methods=["GET", "POST"])
 @login_required
 def edit_budget_line(slug: str, line_id: int):
-    project = _editable_project(slug)
-    return _edit_budget_line(project, _found(funding.budget_line_of(project, line_id)))
+    project = editable_project(slug)
+    return _edit_budget_line(project, found_or_404(funding.budget_line_of(project, line_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_budget_line(slug: str, line_id: int):
-    project = _editable_project(slug)
-    line = _found(funding.budget_line_of(project, line_id))
+    project = editable_project(slug)
+    line = found_or_404(funding.budget_line_of(project, line_id))
     return _delete(
         project,
         lambda: funding.delete_budget_line(current_user, project, line),
@@ -325,21 +315,21 @@ def _edit_expense(project, expense):
 @bp.route("/projekt/<slug>/ekonomi/utgifter/ny", methods=["GET", "POST"])
 @login_required
 def new_expense(slug: str):
-    return _edit_expense(_editable_project(slug), None)
+    return _edit_expense(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>", methods=["GET", "POST"])
 @login_required
 def edit_expense(slug: str, expense_id: int):
-    project = _editable_project(slug)
-    return _edit_expense(project, _found(funding.expense_of(project, expense_id)))
+    project = editable_project(slug)
+    return _edit_expense(project, found_or_404(funding.expense_of(project, expense_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_expense(slug: str, expense_id: int):
-    project = _editable_project(slug)
-    expense = _found(funding.expense_of(project, expense_id))
+    project = editable_project(slug)
+    expense = found_or_404(funding.expense_of(project, expense_id))
     return _delete(
         project,
         lambda: funding.delete_expense(current_user, project, expense),

@@ -10,13 +10,12 @@ from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l
 from portal.extensions import db
 from portal.projects import bp, progress
-from portal.projects.lookup import project_by_slug
+from portal.projects.lookup import editable_project, found_or_404, project_by_slug
 from portal.projects.models import PROJECT_HEALTH
 from portal.projects.permissions import (
     can_edit,
     can_post_update,
     is_manager,
-    require_edit,
 )
 from portal.projects.progress_forms import (
     ActionForm,
@@ -28,18 +27,6 @@ from portal.projects.progress_forms import (
 NOBODY = ("", _l("Ingen vald"))
 bp.add_app_template_global(is_manager, "is_manager")
 bp.add_app_template_filter(progress.format_number, "number")
-
-
-def _editable_project(slug: str):
-    project = project_by_slug(slug)
-    require_edit(project, current_user)
-    return project
-
-
-def _found(row):
-    if row is None:
-        abort(404)
-    return row
 
 
 def _action_done():
@@ -106,21 +93,21 @@ def _edit_milestone(project, milestone):
 @bp.route("/projekt/<slug>/milstolpar/ny", methods=["GET", "POST"])
 @login_required
 def new_milestone(slug: str):
-    return _edit_milestone(_editable_project(slug), None)
+    return _edit_milestone(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>", methods=["GET", "POST"])
 @login_required
 def edit_milestone(slug: str, milestone_id: int):
-    project = _editable_project(slug)
-    return _edit_milestone(project, _found(progress.milestone_of(project, milestone_id)))
+    project = editable_project(slug)
+    return _edit_milestone(project, found_or_404(progress.milestone_of(project, milestone_id)))
 
 
 @bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/klar", methods=["POST"])
 @login_required
 def complete_milestone(slug: str, milestone_id: int):
-    project = _editable_project(slug)
-    milestone = _found(progress.milestone_of(project, milestone_id))
+    project = editable_project(slug)
+    milestone = found_or_404(progress.milestone_of(project, milestone_id))
     _action_done()
     progress.mark_milestone_done(current_user, project, milestone, date.today())
     db.session.commit()
@@ -131,8 +118,8 @@ def complete_milestone(slug: str, milestone_id: int):
 @bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_milestone(slug: str, milestone_id: int):
-    project = _editable_project(slug)
-    milestone = _found(progress.milestone_of(project, milestone_id))
+    project = editable_project(slug)
+    milestone = found_or_404(progress.milestone_of(project, milestone_id))
     _action_done()
     progress.delete_milestone(current_user, project, milestone)
     db.session.commit()
@@ -272,14 +259,14 @@ def _edit_indicator(project, indicator):
 @bp.route("/projekt/<slug>/indikatorer/ny", methods=["GET", "POST"])
 @login_required
 def new_indicator(slug: str):
-    return _edit_indicator(_editable_project(slug), None)
+    return _edit_indicator(editable_project(slug), None)
 
 
 @bp.route("/projekt/<slug>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
 @login_required
 def edit_indicator(slug: str, indicator_id: int):
-    project = _editable_project(slug)
-    return _edit_indicator(project, _found(progress.indicator_of(project, indicator_id)))
+    project = editable_project(slug)
+    return _edit_indicator(project, found_or_404(progress.indicator_of(project, indicator_id)))
 
 
 # --- History and following -----------------------------------------------------------------

@@ -328,9 +328,7 @@ def test_a_member_cannot_create_a_project(client, login_as):
     assert stored("bokstart-vasternorrland") is None
 
 
-def test_project_page_links_to_its_goal_area_and_menu_links_to_the_project_list(
-    client, login_as
-):
+def test_project_page_links_to_its_goal_area_and_menu_links_to_the_project_list(client, login_as):
     area = make_goal_area("Litteratur och läsfrämjande")
     project = make_project("Bokstart", goal_area=area)
     login_as("member")
