@@ -73,7 +73,8 @@ def test_kramfors_librarian_finds_bokstart_and_posts_an_update_by_keyboard(live_
     expect(page.get_by_role("main")).to_contain_text(GOAL_AREA)
     assert_accessible(page)
 
-    press_button(page, page.get_by_role("link", name="Projekt", exact=True))
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    press_button(page, menu.get_by_role("link", name="Projekt", exact=True))
     expect(heading(page)).to_have_text("Projekt")
     assert_accessible(page)
 
