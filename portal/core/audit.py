@@ -43,6 +43,22 @@ def record(actor, project_id: int | None, action: str, entity: str, entity_id, c
     return entry
 
 
+def save_audited(actor, project, row, make_row, entity: str, fields: list[str], values: dict):
+    """Create (`row` is None) or update a project's row from `values` and audit the change."""
+    is_new = row is None
+    before = {} if is_new else snapshot(row, fields)
+    if is_new:
+        row = make_row()
+        db.session.add(row)
+    for field, value in values.items():
+        setattr(row, field, value)
+    db.session.flush()
+    after = snapshot(row, fields)
+    action = "create" if is_new else "update"
+    record(actor, project.id, action, entity, row.id, changes_between(before, after))
+    return row
+
+
 def _plain(value):
     if isinstance(value, date | datetime):
         return value.isoformat()

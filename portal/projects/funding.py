@@ -462,23 +462,15 @@ def save_contribution(
         "amount_ore": _amount(amount, "amount"),
         "kind": kind,
     }
-    is_new = contribution is None
-    before = {} if is_new else audit.snapshot(contribution, CONTRIBUTION_FIELDS)
-    if is_new:
-        contribution = Contribution(project=project)
-        db.session.add(contribution)
-    for field, value in values.items():
-        setattr(contribution, field, value)
-    db.session.flush()
-    audit.record(
+    return audit.save_audited(
         actor,
-        project.id,
-        "create" if is_new else "update",
+        project,
+        contribution,
+        lambda: Contribution(project=project),
         "contribution",
-        contribution.id,
-        audit.changes_between(before, audit.snapshot(contribution, CONTRIBUTION_FIELDS)),
+        CONTRIBUTION_FIELDS,
+        values,
     )
-    return contribution
 
 
 def delete_contribution(actor: User, project: Project, contribution: Contribution) -> None:
@@ -534,23 +526,15 @@ def save_budget_line(
         "grant_id": grant_id,
         "contribution_id": contribution_id,
     }
-    is_new = line is None
-    before = {} if is_new else audit.snapshot(line, BUDGET_LINE_FIELDS)
-    if is_new:
-        line = BudgetLine(project=project)
-        db.session.add(line)
-    for field, value in values.items():
-        setattr(line, field, value)
-    db.session.flush()
-    audit.record(
+    return audit.save_audited(
         actor,
-        project.id,
-        "create" if is_new else "update",
+        project,
+        line,
+        lambda: BudgetLine(project=project),
         "budget_line",
-        line.id,
-        audit.changes_between(before, audit.snapshot(line, BUDGET_LINE_FIELDS)),
+        BUDGET_LINE_FIELDS,
+        values,
     )
-    return line
 
 
 def delete_budget_line(actor: User, project: Project, line: BudgetLine) -> None:
@@ -601,23 +585,9 @@ def save_expense(
         "amount_ore": _amount(amount, "amount"),
         "text": text,
     }
-    is_new = expense is None
-    before = {} if is_new else audit.snapshot(expense, EXPENSE_FIELDS)
-    if is_new:
-        expense = Expense()
-        db.session.add(expense)
-    for field, value in values.items():
-        setattr(expense, field, value)
-    db.session.flush()
-    audit.record(
-        actor,
-        project.id,
-        "create" if is_new else "update",
-        "expense",
-        expense.id,
-        audit.changes_between(before, audit.snapshot(expense, EXPENSE_FIELDS)),
+    return audit.save_audited(
+        actor, project, expense, lambda: Expense(), "expense", EXPENSE_FIELDS, values
     )
-    return expense
 
 
 def delete_expense(actor: User, project: Project, expense: Expense) -> None:

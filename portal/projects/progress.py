@@ -105,25 +105,21 @@ def save_milestone(
             _l("Välj en person i projektet eller i en deltagande organisation."),
             field="responsible_id",
         )
-    is_new = milestone is None
-    before = {} if is_new else audit.snapshot(milestone, MILESTONE_FIELDS)
-    if is_new:
-        milestone = Milestone(project=project)
-        db.session.add(milestone)
-    milestone.title = title
-    milestone.due_on = due_on
-    milestone.responsible_id = responsible_id
-    milestone.done_on = done_on
-    db.session.flush()
-    audit.record(
+    values = {
+        "title": title,
+        "due_on": due_on,
+        "responsible_id": responsible_id,
+        "done_on": done_on,
+    }
+    return audit.save_audited(
         actor,
-        project.id,
-        "create" if is_new else "update",
+        project,
+        milestone,
+        lambda: Milestone(project=project),
         "milestone",
-        milestone.id,
-        audit.changes_between(before, audit.snapshot(milestone, MILESTONE_FIELDS)),
+        MILESTONE_FIELDS,
+        values,
     )
-    return milestone
 
 
 def mark_milestone_done(actor: User, project: Project, milestone: Milestone, today: date) -> None:
