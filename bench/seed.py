@@ -27,6 +27,7 @@ from portal.projects.models import (
 
 BATCH = 5_000
 BENCH_PASSWORD = "bänkprov-i-västernorrland-2026"
+BENCH_EMAIL = "bench1@bibliotek.example"
 STATUSES = ["idea", "planned", "running", "running", "running", "finished"]
 HEALTH = ["on_track", "on_track", "at_risk", "off_track"]
 
@@ -162,4 +163,4 @@ def seed(projects: int, users: int, rng: random.Random) -> str:
         },
         projects * 2,
     )
-    return f"bench{1}@bibliotek.example"
+    return BENCH_EMAIL
