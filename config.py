@@ -61,6 +61,9 @@ class Config:
 
     SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
     SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+    # The session is sent again when it changes (sessions.py: at most once a minute), not on
+    # every response; its lifetime is ended by the idle and absolute limits, not the cookie.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
@@ -73,6 +76,13 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+
+    # Read models cached until the data changes (portal/core/read_cache.py): in each web
+    # process by default, or shared in Redis when CACHE_REDIS_URL is set.
+    CACHE_REDIS_URL = env("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = env_int("CACHE_TIMEOUT_SECONDS", 600)
+    CACHE_THRESHOLD = 2000
+    CACHE_KEY_PREFIX = "portal:"
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None

@@ -11,6 +11,10 @@ from portal.accounts.models import User
 from portal.core.i18n import _l
 from portal.extensions import db, login_manager
 
+# The last-seen time is rewritten at most once a minute, not on every request: an unchanged
+# session is not signed and sent again, and the idle limit is kept to within a minute.
+SEEN_AT_RESOLUTION_SECONDS = 60
+
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Logga in för att se sidan.")
 login_manager.login_message_category = "info"
@@ -56,5 +60,6 @@ def enforce_session_limits():
         session.clear()
         flash(_l("Du har loggats ut eftersom sessionen tog slut. Logga in igen."), "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION_SECONDS:
+        session["seen_at"] = now
     return None

@@ -107,6 +107,26 @@ def test_idle_session_ends_after_the_configured_minutes(app, client):
     assert response.headers["Location"].startswith("/logga-in")
 
 
+def test_activity_keeps_an_idle_limited_session_alive(app, client):
+    make_user(email="karin@kramfors.example")
+    log_in(client, "karin@kramfors.example")
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    with client.session_transaction() as saved:
+        saved["seen_at"] = int(time.time()) - idle + 90
+    assert client.get("/profil").status_code == 200
+    with client.session_transaction() as saved:
+        assert saved["seen_at"] >= int(time.time()) - 5
+
+
+def test_a_page_view_within_the_minute_does_not_send_the_session_again(client):
+    make_user(email="karin@kramfors.example")
+    log_in(client, "karin@kramfors.example")
+    client.get("/profil")
+    response = client.get("/profil")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
 def test_session_ends_after_absolute_limit_even_when_active(app, client):
     make_user(email="karin@kramfors.example")
     log_in(client, "karin@kramfors.example")
