@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 def _init_extensions(app: Flask) -> None:
     from portal.core.dates import alembic_render_item
     from portal.core.i18n import init_babel
+    from portal.core.read_cache import init_read_cache
 
     db.init_app(app)
     migrate.init_app(
@@ -67,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     init_babel(app)
+    init_read_cache(app)
 
     from portal.notifications import outbox
 

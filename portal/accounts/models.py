@@ -55,6 +55,8 @@ class Organisation(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # Signing in and changing a password change nothing any cached page shows.
+    read_cache_ignored_columns = frozenset({"password_hash", "session_version", "last_login_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -100,6 +102,7 @@ class Invitation(db.Model):
     """An admin's invitation; the link carries a random token of which only a hash is kept."""
 
     __tablename__ = "invitations"
+    read_cache_ignored = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)

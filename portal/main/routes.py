@@ -1,9 +1,13 @@
 """Start page (the dashboard), `/healthz` (the process) and `/readyz` (database and broker)."""
 
+from datetime import date
+
 from flask import current_app, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portal.core.i18n import translated
+from portal.core.read_cache import cached_fragment
 from portal.extensions import csrf, db, limiter
 from portal.main import bp
 from portal.projects.dashboard import projects_for_dashboard
@@ -14,13 +18,20 @@ from portal.projects.models import DEADLINE_KINDS, PROJECT_HEALTH, PROJECT_STATU
 @login_required
 def index():
     """The dashboard: my projects, deadlines ahead, latest updates, the plan's goal areas."""
-    return render_template(
-        "main/index.html",
-        dashboard=projects_for_dashboard(current_user),
-        statuses=PROJECT_STATUSES,
-        health_labels=PROJECT_HEALTH,
-        deadline_kinds=DEADLINE_KINDS,
+    today = date.today()
+    body = cached_fragment(
+        "main/_dashboard_body.html",
+        current_user.id,
+        current_user.organisation_id,
+        today,
+        context=lambda: {
+            "dashboard": projects_for_dashboard(current_user, today),
+            "statuses": translated(PROJECT_STATUSES),
+            "health_labels": translated(PROJECT_HEALTH),
+            "deadline_kinds": translated(DEADLINE_KINDS),
+        },
     )
+    return render_template("main/index.html", body=body)
 
 
 @bp.route("/healthz")

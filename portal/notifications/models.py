@@ -21,6 +21,7 @@ EMAIL_STATUSES = {
 
 class OutboundEmail(db.Model):
     __tablename__ = "outbound_emails"
+    read_cache_ignored = True
     __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,7 @@ class OutboundEmail(db.Model):
 
 class EmailAttachment(db.Model):
     __tablename__ = "email_attachments"
+    read_cache_ignored = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email_id: Mapped[int] = mapped_column(

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
-from portal.core.i18n import _l
+from portal.core.i18n import _l, translated
 from portal.core.money import format_money
 from portal.extensions import db
 from portal.projects import bp, funding
@@ -72,9 +72,9 @@ def _economy_page(project, error=None):
         may_edit=can_edit(project, current_user),
         delete_form=DeleteForm(formdata=None),
         error=error,
-        categories=BUDGET_CATEGORIES,
-        deadline_kinds=DEADLINE_KINDS,
-        contribution_kinds=CONTRIBUTION_KINDS,
+        categories=translated(BUDGET_CATEGORIES),
+        deadline_kinds=translated(DEADLINE_KINDS),
+        contribution_kinds=translated(CONTRIBUTION_KINDS),
         active_tab="economy",
     )
 

@@ -340,6 +340,7 @@ class AuditEntry(db.Model):
     """Who changed what: one row per create, update or delete, with the fields old → new."""
 
     __tablename__ = "audit_entries"
+    read_cache_ignored = True
     __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, show_error
-from portal.core.i18n import _l
+from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.projects import bp, goal_areas, plan
@@ -232,8 +232,8 @@ def goal_area(area_id: int):
     return render_template(
         "projects/goal_area.html",
         page=page,
-        statuses=PROJECT_STATUSES,
-        health_labels=PROJECT_HEALTH,
+        statuses=translated(PROJECT_STATUSES),
+        health_labels=translated(PROJECT_HEALTH),
     )
 
 
@@ -243,5 +243,5 @@ def participation_matrix():
     return render_template(
         "projects/matrix.html",
         matrix=goal_areas.participation_matrix(),
-        roles=PARTICIPANT_ROLES,
+        roles=translated(PARTICIPANT_ROLES),
     )

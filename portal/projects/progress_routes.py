@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
-from portal.core.i18n import _l
+from portal.core.i18n import _l, translated
 from portal.extensions import db
 from portal.projects import bp, progress
 from portal.projects.lookup import editable_project, found_or_404, project_by_slug
@@ -154,7 +154,7 @@ def _updates_page(project, form, status=200):
             may_post=can_post_update(project, current_user),
             is_following=progress.is_following(project, current_user),
             action_form=ActionForm(formdata=None),
-            health_labels=PROJECT_HEALTH,
+            health_labels=translated(PROJECT_HEALTH),
             active_tab="updates",
         ),
         status,

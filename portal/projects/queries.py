@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from markupsafe import Markup
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import Organisation, User
+from portal.core.markdown import render_markdown
+from portal.core.read_cache import cached
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_HEALTH,
@@ -23,7 +26,9 @@ from portal.projects.models import (
     Project,
     ProjectParticipant,
     TargetGroup,
+    project_secondary_goal_areas,
     project_target_groups,
+    project_team,
 )
 
 PER_PAGE = 25
@@ -147,7 +152,7 @@ class Facet:
 @dataclass
 class ProjectListPage:
     filters: ProjectFilters
-    projects: list[Project]
+    projects: list  # rows: slug, title, status, health, starts_on, ends_on, goal_area, lead
     total: int
     page: int
     pages: int
@@ -198,26 +203,34 @@ def _year_facet(filters: ProjectFilters) -> list[tuple]:
     return [(year, str(year), count or 0) for year, count in zip(years, row, strict=True)]
 
 
+def _page_of_projects(conditions, sort: str, per_page: int, page: int) -> list:
+    lead = aliased(User)
+    return db.session.execute(
+        select(
+            Project.slug,
+            Project.title,
+            Project.status,
+            Project.health,
+            Project.starts_on,
+            Project.ends_on,
+            GoalArea.name.label("goal_area"),
+            lead.name.label("lead"),
+        )
+        .join(GoalArea, GoalArea.id == Project.goal_area_id)
+        .outerjoin(lead, lead.id == Project.lead_id)
+        .where(*conditions)
+        .order_by(*SORTS[sort])
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+
+
 def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectListPage:
     conditions = _conditions(filters)
     total = db.session.scalar(select(func.count(Project.id)).where(*conditions)) or 0
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(filters.page, pages)
-    projects = (
-        db.session.scalars(
-            select(Project)
-            .where(*conditions)
-            .options(
-                joinedload(Project.goal_area).joinedload(GoalArea.plan_period),
-                joinedload(Project.lead),
-            )
-            .order_by(*SORTS[filters.sort])
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
+    projects = _page_of_projects(conditions, filters.sort, per_page, page)
     status_counts = dict(
         db.session.execute(
             select(Project.status, func.count(Project.id))
@@ -302,19 +315,114 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
     )
 
 
-def project_for_overview(slug: str) -> Project | None:
-    """The project with everything the overview shows, loaded up front (no lazy loads)."""
-    return db.session.scalar(
-        select(Project)
-        .where(Project.slug == slug)
-        .options(
-            joinedload(Project.goal_area).joinedload(GoalArea.plan_period),
-            joinedload(Project.lead),
-            selectinload(Project.secondary_goal_areas),
-            selectinload(Project.target_groups),
-            selectinload(Project.team),
+@dataclass(frozen=True)
+class ProjectOverview:
+    """What the overview tab shows, as plain values: cacheable, and no lazy loads possible."""
+
+    slug: str
+    title: str
+    summary: str
+    description_html: Markup
+    status: str
+    health: str
+    health_reason: str
+    starts_on: date | None
+    ends_on: date | None
+    goal_area_id: int
+    goal_area: str
+    plan_period: str
+    lead_id: int | None
+    lead: str | None
+    secondary_goal_areas: list  # rows: id, name
+    target_groups: list  # rows: id, name
+    team: list  # rows: id, name (`can_edit` reads the ids)
+
+
+def project_for_overview(slug: str) -> ProjectOverview | None:
+    """The overview, from the read cache while no data has changed."""
+    return cached("project-overview", slug, build=lambda: _project_overview(slug))
+
+
+def _project_overview(slug: str) -> ProjectOverview | None:
+    lead = aliased(User)
+    row = db.session.execute(
+        select(
+            Project.id,
+            Project.slug,
+            Project.title,
+            Project.summary,
+            Project.description,
+            Project.status,
+            Project.health,
+            Project.health_reason,
+            Project.starts_on,
+            Project.ends_on,
+            Project.goal_area_id,
+            GoalArea.name.label("goal_area"),
+            PlanPeriod.name.label("plan_period"),
+            Project.lead_id,
+            lead.name.label("lead"),
         )
+        .join(GoalArea, GoalArea.id == Project.goal_area_id)
+        .join(PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id)
+        .outerjoin(lead, lead.id == Project.lead_id)
+        .where(Project.slug == slug)
+    ).one_or_none()
+    if row is None:
+        return None
+    named = _named_links(row.id)
+    return ProjectOverview(
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        description_html=render_markdown(row.description) if row.description else Markup(""),
+        status=row.status,
+        health=row.health,
+        health_reason=row.health_reason,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        goal_area_id=row.goal_area_id,
+        goal_area=row.goal_area,
+        plan_period=row.plan_period,
+        lead_id=row.lead_id,
+        lead=row.lead,
+        secondary_goal_areas=named["goal_area"],
+        target_groups=named["target_group"],
+        team=named["team"],
     )
+
+
+def _named_links(project_id: int) -> dict[str, list]:
+    """The project's secondary goal areas, target groups and team, in one statement."""
+    areas = (
+        select(literal("goal_area").label("kind"), GoalArea.id, GoalArea.name, GoalArea.position)
+        .join(project_secondary_goal_areas)
+        .where(project_secondary_goal_areas.c.project_id == project_id)
+    )
+    groups = (
+        select(
+            literal("target_group").label("kind"),
+            TargetGroup.id,
+            TargetGroup.name,
+            TargetGroup.position,
+        )
+        .join(project_target_groups)
+        .where(project_target_groups.c.project_id == project_id)
+    )
+    team = (
+        select(literal("team").label("kind"), User.id, User.name, literal(0).label("position"))
+        .join(project_team)
+        .where(project_team.c.project_id == project_id)
+    )
+    links = union_all(areas, groups, team).subquery()
+    named: dict[str, list] = {"goal_area": [], "target_group": [], "team": []}
+    for row in db.session.execute(
+        select(links.c.kind, links.c.id, links.c.name).order_by(
+            links.c.kind, links.c.position, links.c.name, links.c.id
+        )
+    ):
+        named[row.kind].append(row)
+    return named
 
 
 def project_with_participants(slug: str) -> Project | None:

@@ -1,14 +1,17 @@
 """Project pages: the list with filters, the overview, the project form and the participants.
 Feature routes (economy, milestones, …) live in their own modules on the same blueprint."""
 
+from dataclasses import astuple
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
-from portal.core.i18n import _l
+from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
+from portal.core.read_cache import cached_fragment
 from portal.extensions import db
 from portal.projects import bp, models, queries, services  # noqa: F401
 from portal.projects.forms import ConfirmForm, ParticipantForm, ProjectForm
@@ -24,13 +27,16 @@ NO_LEAD = ("", _l("Ingen projektledare"))
 @login_required
 def project_list():
     filters = queries.ProjectFilters.from_args(request.args)
-    return render_template(
-        "projects/list.html",
-        listing=queries.project_list(filters),
-        may_create=is_manager(current_user),
-        statuses=PROJECT_STATUSES,
-        health_labels=PROJECT_HEALTH,
+    body = cached_fragment(
+        "projects/_list_body.html",
+        *astuple(filters),
+        context=lambda: {
+            "listing": queries.project_list(filters),
+            "statuses": translated(PROJECT_STATUSES),
+            "health_labels": translated(PROJECT_HEALTH),
+        },
     )
+    return render_template("projects/list.html", body=body, may_create=is_manager(current_user))
 
 
 @bp.route("/projekt/<slug>")
@@ -39,12 +45,20 @@ def project(slug: str):
     found = queries.project_for_overview(slug)
     if found is None:
         abort(404)
+    body = cached_fragment(
+        "projects/_overview_body.html",
+        slug,
+        context=lambda: {
+            "project": found,
+            "statuses": translated(PROJECT_STATUSES),
+            "health_labels": translated(PROJECT_HEALTH),
+        },
+    )
     return render_template(
         "projects/overview.html",
         project=found,
+        body=body,
         may_edit=can_edit(found, current_user),
-        statuses=PROJECT_STATUSES,
-        health_labels=PROJECT_HEALTH,
         active_tab="overview",
     )
 
@@ -165,7 +179,7 @@ def _participants_page(project, form, status=200):
             form=form,
             remove_form=ConfirmForm(formdata=None),
             may_edit=can_edit(project, current_user),
-            roles=PARTICIPANT_ROLES,
+            roles=translated(PARTICIPANT_ROLES),
             active_tab="participants",
         ),
         status,

@@ -1,0 +1,181 @@
+"""Read models (the dashboard, the project list with its counts, a project page) cached until
+the data behind them changes.
+
+One counter row, `data_versions.read_models`, is raised by every transaction that writes a row
+the pages show; each cache key carries the counter, so a page never shows data older than the
+last committed change and nothing has to be deleted from the cache. The raise is the last
+statement before COMMIT: the row lock is held for the commit only, so two writers cannot
+deadlock on it. Models whose rows no page shows (the outbox, the audit log) opt out with
+`read_cache_ignored = True`; single columns (a login time, a password hash) with
+`read_cache_ignored_columns`. Without the counter row (a database emptied by hand) nothing is
+cached until the next write creates it. If the cache backend fails, the page is built anyway.
+"""
+
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g, render_template
+from flask_babel import get_locale
+from flask_caching import Cache
+from flask_sqlalchemy.session import Session as PortalSession
+from markupsafe import Markup
+from sqlalchemy import BigInteger, Column, String, Table, event, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+cache = Cache()
+COUNTER = "read_models"
+CHANGED_KEY = "read_models_changed"
+
+data_versions = Table(
+    "data_versions",
+    db.metadata,
+    Column("name", String(50), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+
+def init_read_cache(app: Flask) -> None:
+    """Redis when CACHE_REDIS_URL is set, with short timeouts (a stopped Redis costs a page
+    half a second, not a hang); otherwise an in-process cache."""
+    if app.config.get("CACHE_REDIS_URL"):
+        app.config["CACHE_TYPE"] = "RedisCache"
+        app.config["CACHE_OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    else:
+        app.config["CACHE_TYPE"] = "SimpleCache"
+    cache.init_app(app)
+    _register_session_events()
+
+
+def cached(name: str, *key_parts: Any, build: Callable[[], Any]) -> Any:
+    """The read model `name` for these key parts: from the cache if built since the last
+    change, else built now (and kept for the next request)."""
+    version = current_version()
+    if version is None:
+        return build()
+    parts = hashlib.blake2b(repr(key_parts).encode(), digest_size=16).hexdigest()
+    key = f"{name}:{version}:{parts}"
+    try:
+        found = cache.get(key)
+    except Exception as error:  # the cache is a shortcut: without it the page is built
+        log.warning("Read cache unavailable: %s", error)
+        return build()
+    if found is not None:
+        return found
+    value = build()
+    try:
+        cache.set(key, value)
+    except Exception as error:
+        log.warning("Could not store %s in the read cache: %s", name, error)
+    return value
+
+
+def cached_fragment(template: str, *key_parts: Any, context: Callable[[], dict]) -> Markup:
+    """A part of a page rendered once per data version and language. What belongs to the
+    signed-in person (the menu, their own buttons, a form's CSRF token) stays outside it and
+    is rendered on every request; `context` is only called when the part is rendered."""
+    html = cached(
+        f"fragment:{template}",
+        str(get_locale()),
+        *key_parts,
+        build=lambda: str(render_template(template, **context())),
+    )
+    return Markup(html)
+
+
+def current_version() -> int | None:
+    """The counter, read once per request (None: no counter row, so nothing is cached)."""
+    if "read_models_version" not in g:
+        g.read_models_version = db.session.scalar(
+            select(data_versions.c.version).where(data_versions.c.name == COUNTER)
+        )
+    return g.read_models_version
+
+
+def _is_shown(instance) -> bool:
+    """Whether a written row is data some cached page shows."""
+    model = type(instance)
+    if getattr(model, "read_cache_ignored", False):
+        return False
+    ignored = getattr(model, "read_cache_ignored_columns", frozenset())
+    if not ignored:
+        return True
+    state = inspect(instance)
+    if state.pending or state.deleted or state.was_deleted:
+        return True
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in ignored)
+
+
+@functools.cache
+def _ignored_tables() -> frozenset[str]:
+    return frozenset(
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if getattr(mapper.class_, "read_cache_ignored", False)
+    )
+
+
+@event.listens_for(data_versions, "after_create")
+def _create_counter(target, connection, **kw) -> None:
+    connection.execute(insert(data_versions).values(name=COUNTER, version=first_version()))
+
+
+def first_version() -> int:
+    """A new counter starts at the clock in milliseconds, not at 1: a process that cached
+    pages under the old counter's numbers can never mistake them for the new counter's."""
+    return time.time_ns() // 1_000_000
+
+
+def _raise_counter(session: Session) -> None:
+    connection = session.connection()
+    raised = connection.execute(
+        update(data_versions)
+        .where(data_versions.c.name == COUNTER)
+        .values(version=data_versions.c.version + 1)
+    )
+    if raised.rowcount:
+        return
+    try:
+        with connection.begin_nested():
+            connection.execute(insert(data_versions).values(name=COUNTER, version=first_version()))
+    except IntegrityError:  # another transaction created the row first: raise it instead
+        _raise_counter(session)
+
+
+def _register_session_events() -> None:
+    """On the portal's own sessions only: Celery's embedded broker writes its messages through
+    SQLAlchemy sessions of its own, into a database without the counter."""
+    if getattr(_register_session_events, "done", False):
+        return
+    _register_session_events.done = True
+
+    @event.listens_for(PortalSession, "after_flush")
+    def note_shown_changes(session: Session, flush_context) -> None:
+        written = (*session.new, *session.dirty, *session.deleted)
+        if any(_is_shown(instance) for instance in written):
+            session.info[CHANGED_KEY] = True
+
+    @event.listens_for(PortalSession, "do_orm_execute")
+    def note_bulk_changes(state) -> None:
+        if not (state.is_insert or state.is_update or state.is_delete):
+            return
+        table = state.statement.table
+        if table is not data_versions and table.name not in _ignored_tables():
+            state.session.info[CHANGED_KEY] = True
+
+    @event.listens_for(PortalSession, "before_commit")
+    def raise_counter_last(session: Session) -> None:
+        session.flush()
+        if session.info.pop(CHANGED_KEY, False):
+            _raise_counter(session)
+
+    @event.listens_for(PortalSession, "after_rollback")
+    def forget_changes(session: Session) -> None:
+        session.info.pop(CHANGED_KEY, None)
