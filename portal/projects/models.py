@@ -64,6 +64,7 @@ project_team = Table(
     db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id"), primary_key=True),
+    Index("ix_project_team_user_id", "user_id"),
 )
 project_followers = Table(
     "project_followers",
@@ -112,6 +113,8 @@ class TargetGroup(db.Model):
 
 class Project(db.Model):
     __tablename__ = "projects"
+    # The list's default order and the dashboard's "my projects" read titles in index order.
+    __table_args__ = (Index("ix_projects_title_id", "title", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -166,11 +169,15 @@ class Project(db.Model):
 
 class ProjectParticipant(db.Model):
     __tablename__ = "project_participants"
-    __table_args__ = (UniqueConstraint("project_id", "organisation_id"),)
+    # "Which projects does this library take part in" is answered from the index alone.
+    __table_args__ = (
+        UniqueConstraint("project_id", "organisation_id"),
+        Index("ix_project_participants_organisation_project", "organisation_id", "project_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     role: Mapped[str] = mapped_column(String(32), default="partner")
 
     project: Mapped[Project] = relationship(back_populates="participants")
@@ -281,7 +288,11 @@ class Milestone(db.Model):
 
 class ProgressUpdate(db.Model):
     __tablename__ = "progress_updates"
-    __table_args__ = (Index("ix_progress_updates_project_date", "project_id", "reported_on"),)
+    __table_args__ = (
+        Index("ix_progress_updates_project_date", "project_id", "reported_on"),
+        # The dashboard's latest updates: newest first across projects, cut at ten.
+        Index("ix_progress_updates_reported_on_id", "reported_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
