@@ -4,7 +4,7 @@ Loading it twice is safe: what exists is left as it is.
 
 Rows are built directly with the models so the demo does not depend on the services' rules."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -432,9 +432,70 @@ def load_plan(organisations: dict[str, Organisation]) -> None:
     db.session.flush()
     users = {user.email: user for user in db.session.scalars(select(User))}
     existing = set(db.session.scalars(select(Project.slug)))
-    for spec in PROJECTS:
+    for spec in [*PROJECTS, *projects_running_now(date.today())]:
         if spec["slug"] not in existing:
             db.session.add(_project(spec, areas, groups, organisations, users))
+
+
+def projects_running_now(today: date) -> list[dict]:
+    """A project of today, dated from the day the demo is loaded: the rest is 2015–2017, and
+    without it the dashboard's next 30 days and the latest updates would be empty."""
+
+    def days(n: int) -> date:
+        return today + timedelta(days=n)
+
+    return [
+        {
+            "slug": "bokstart-i-hela-lanet",
+            "title": "Bokstart i hela länet",
+            "summary": "Bokstart sprids från Kramfors och Sollefteå till länets alla kommuner.",
+            "description": (
+                "Efter Bokstart Västernorrland tar **Ånge** och **Timrå** emot bokpaket och "
+                "hembesök, med material på flera språk."
+            ),
+            "goal_area": "Litteratur och läsfrämjande",
+            "target_groups": ["Barn och unga", "Personer med annat modersmål än svenska"],
+            "status": "running",
+            "health": "at_risk",
+            "health_reason": "Rekryteringen av språkstödjare i Ånge drar ut på tiden.",
+            "dates": (days(-240), days(300)),
+            "lead": STAFF,
+            "participants": [
+                ("Länsbiblioteket Västernorrland", "lead_applicant"),
+                ("Ånge bibliotek", "co_applicant"),
+                ("Timrå bibliotek", "co_applicant"),
+                ("Kramfors bibliotek", "partner"),
+            ],
+            "grant": (
+                "Kulturrådet",
+                "KUR 2025/4711",
+                450_000,
+                days(-270),
+                [("progress_report", days(21), None), ("final_report", days(390), None)],
+            ),
+            "contributions": [("Region Västernorrland", 90_000, "cash")],
+            "budget": [
+                ("personnel", "Projektsamordnare 25 %", 300_000, "grant"),
+                ("materials", "Bokpaket på flera språk", 150_000, "grant"),
+                ("events", "Träffar på biblioteken", 90_000, 0),
+            ],
+            "expenses": [(1, days(-60), 48_000, "Bokpaket, första beställningen")],
+            "milestones": [
+                ("Bokpaket till BVC i Ånge och Timrå", days(-30), days(-33)),
+                ("Utbildningsdag för BVC i Timrå", days(10), None),
+            ],
+            "updates": [
+                (
+                    LIBRARIAN,
+                    days(-7),
+                    "Bokprat med föräldragruppen i Kramfors, tolv familjer kom.",
+                    "on_track",
+                ),
+            ],
+            "indicator": ("Familjer som nåtts", "familjer", 600, "Barn och unga"),
+            "measurements": [(days(-7), "12", "Kramfors", 0)],
+        }
+    ]
 
 
 def _project(spec, areas, groups, organisations, users) -> Project:

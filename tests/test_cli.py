@@ -262,3 +262,22 @@ def test_kramfors_librarian_finds_bokstart_on_the_dashboard(app, portal):
         page = client.get("/").get_data(as_text=True)
     assert "Bokstart Västernorrland" in page
     assert "Litteratur och läsfrämjande" in page
+
+
+def test_kramfors_librarian_sees_deadlines_and_news_of_a_project_running_now(app, portal):
+    portal("demo")
+    with app.app_context():
+        client = app.test_client()
+        client.post(
+            "/logga-in",
+            data={
+                "email": "bibliotekarie@kramfors.example",
+                "password": "demo-bibliotekarie-hoga-kusten",
+            },
+        )
+        page = client.get("/").get_data(as_text=True)
+    deadlines = page.split('id="deadlines-heading"')[1].split("</section>")[0]
+    assert "Utbildningsdag för BVC i Timrå" in deadlines
+    assert "KUR 2025/4711" in deadlines
+    updates = page.split('id="updates-heading"')[1].split("</section>")[0]
+    assert "tolv familjer kom" in updates
