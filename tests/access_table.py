@@ -302,6 +302,12 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_INDICATOR)},
         url_values={**PROGRESS, "indicator_id": Sample("indicator")},
     ),
+    "projects.delete_indicator": Route(
+        {"POST": Rule(EDITORS)}, url_values={**PROGRESS, "indicator_id": Sample("indicator")}
+    ),
+    "projects.delete_measurement": Route(
+        {"POST": Rule(EDITORS)}, url_values={**PROGRESS, "measurement_id": Sample("measurement")}
+    ),
     "projects.history": Route({"GET": Rule(MANAGERS)}, url_values=PROGRESS),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),

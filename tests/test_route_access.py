@@ -8,6 +8,7 @@ import re
 import tempfile
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,7 +21,7 @@ from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from portal.projects.models import Indicator, Milestone, Project
+from portal.projects.models import Indicator, Measurement, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
@@ -114,7 +115,13 @@ def _progress_project():
     if project is None:
         project = project_factories.make_project("Framstegsprojekt", slug="framstegsprojekt")
         project.milestones.append(Milestone(title="Start", due_on=date(2016, 3, 1)))
-        project.indicators.append(Indicator(name="Besök", unit="besök"))
+        project.indicators.append(
+            Indicator(
+                name="Besök",
+                unit="besök",
+                measurements=[Measurement(measured_on=date(2016, 4, 1), value=Decimal(12))],
+            )
+        )
         db.session.commit()
     return project
 
@@ -146,6 +153,7 @@ SAMPLE_MAKERS = {
     "progress_project_slug": lambda: _progress_project().slug,
     "milestone": lambda: _progress_project().milestones[0].id,
     "indicator": lambda: _progress_project().indicators[0].id,
+    "measurement": lambda: _progress_project().indicators[0].measurements[0].id,
 }
 
 

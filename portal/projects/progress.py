@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 MILESTONE_FIELDS = ["title", "due_on", "responsible_id", "done_on"]
 INDICATOR_FIELDS = ["name", "unit", "target", "target_group_id", "goal_area_id"]
+MEASUREMENT_FIELDS = ["indicator_id", "measured_on", "value", "municipality"]
 HEALTH_FIELDS = ["health", "health_reason"]
 AUDIT_ENTITIES = {
     "project": _l("Projekt"),
@@ -52,6 +53,7 @@ AUDIT_ENTITIES = {
     "expense": _l("Utgift"),
     "milestone": _l("Milstolpe"),
     "indicator": _l("Indikator"),
+    "measurement": _l("Mätning"),
 }
 AUDIT_ACTIONS = {"create": _l("skapad"), "update": _l("ändrad"), "delete": _l("borttagen")}
 
@@ -138,15 +140,7 @@ def mark_milestone_done(actor: User, project: Project, milestone: Milestone, tod
 
 
 def delete_milestone(actor: User, project: Project, milestone: Milestone) -> None:
-    before = audit.snapshot(milestone, MILESTONE_FIELDS)
-    audit.record(
-        actor,
-        project.id,
-        "delete",
-        "milestone",
-        milestone.id,
-        audit.changes_between(before, dict.fromkeys(MILESTONE_FIELDS)),
-    )
+    _record_deleted(actor, project, "milestone", milestone, MILESTONE_FIELDS)
     db.session.delete(milestone)
 
 
@@ -444,6 +438,38 @@ def indicator_summary(project: Project) -> list[IndicatorRow]:
         key = municipality or str(_l("Ingen kommun angiven"))
         row.per_municipality[key] = row.per_municipality.get(key, Decimal(0)) + total
     return list(rows.values())
+
+
+def delete_indicator(actor: User, project: Project, indicator: Indicator) -> None:
+    """Its measurements go with it; the history keeps what the indicator was."""
+    _record_deleted(actor, project, "indicator", indicator, INDICATOR_FIELDS)
+    db.session.delete(indicator)
+
+
+def measurement_of(project: Project, measurement_id: int) -> Measurement | None:
+    return db.session.scalar(
+        select(Measurement)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Measurement.id == measurement_id, Indicator.project_id == project.id)
+    )
+
+
+def delete_measurement(actor: User, project: Project, measurement: Measurement) -> None:
+    """A value typed wrong is taken away; the update it came with stays as written."""
+    _record_deleted(actor, project, "measurement", measurement, MEASUREMENT_FIELDS)
+    db.session.delete(measurement)
+
+
+def _record_deleted(actor: User, project: Project, entity: str, row, fields: list[str]) -> None:
+    before = audit.snapshot(row, fields)
+    audit.record(
+        actor,
+        project.id,
+        "delete",
+        entity,
+        row.id,
+        audit.changes_between(before, dict.fromkeys(fields)),
+    )
 
 
 def measurements_of(project: Project) -> list[Measurement]:

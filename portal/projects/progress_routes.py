@@ -34,6 +34,15 @@ def _action_done():
         abort(400)
 
 
+def _acted(project, row, action, message, tab: str):
+    """A one-button action on one row (mark done, remove): CSRF-checked, done, committed."""
+    _action_done()
+    action(current_user, project, row)
+    db.session.commit()
+    flash_success(message)
+    return redirect(url_for(tab, slug=project.slug))
+
+
 # --- Milestones ----------------------------------------------------------------------------
 
 
@@ -108,11 +117,13 @@ def edit_milestone(slug: str, milestone_id: int):
 def complete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
     milestone = found_or_404(progress.milestone_of(project, milestone_id))
-    _action_done()
-    progress.mark_milestone_done(current_user, project, milestone, date.today())
-    db.session.commit()
-    flash_success(_l("Milstolpen är markerad som klar."))
-    return redirect(url_for("projects.milestones", slug=project.slug))
+    return _acted(
+        project,
+        milestone,
+        lambda actor, project, row: progress.mark_milestone_done(actor, project, row, date.today()),
+        _l("Milstolpen är markerad som klar."),
+        "projects.milestones",
+    )
 
 
 @bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/ta-bort", methods=["POST"])
@@ -120,11 +131,13 @@ def complete_milestone(slug: str, milestone_id: int):
 def delete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
     milestone = found_or_404(progress.milestone_of(project, milestone_id))
-    _action_done()
-    progress.delete_milestone(current_user, project, milestone)
-    db.session.commit()
-    flash_success(_l("Milstolpen är borttagen."))
-    return redirect(url_for("projects.milestones", slug=project.slug))
+    return _acted(
+        project,
+        milestone,
+        progress.delete_milestone,
+        _l("Milstolpen är borttagen."),
+        "projects.milestones",
+    )
 
 
 # --- Updates -------------------------------------------------------------------------------
@@ -207,6 +220,7 @@ def indicators(slug: str):
         rows=progress.indicator_summary(project),
         measurements=progress.measurements_of(project),
         may_edit=can_edit(project, current_user),
+        action_form=ActionForm(formdata=None),
         active_tab="indicators",
     )
 
@@ -267,6 +281,34 @@ def new_indicator(slug: str):
 def edit_indicator(slug: str, indicator_id: int):
     project = editable_project(slug)
     return _edit_indicator(project, found_or_404(progress.indicator_of(project, indicator_id)))
+
+
+@bp.route("/projekt/<slug>/indikatorer/<int:indicator_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_indicator(slug: str, indicator_id: int):
+    project = editable_project(slug)
+    indicator = found_or_404(progress.indicator_of(project, indicator_id))
+    return _acted(
+        project,
+        indicator,
+        progress.delete_indicator,
+        _l("Indikatorn och dess mätningar är borttagna."),
+        "projects.indicators",
+    )
+
+
+@bp.route("/projekt/<slug>/matningar/<int:measurement_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_measurement(slug: str, measurement_id: int):
+    project = editable_project(slug)
+    measurement = found_or_404(progress.measurement_of(project, measurement_id))
+    return _acted(
+        project,
+        measurement,
+        progress.delete_measurement,
+        _l("Mätningen är borttagen."),
+        "projects.indicators",
+    )
 
 
 # --- History and following -----------------------------------------------------------------

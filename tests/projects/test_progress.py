@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.projects.models import AuditEntry, Indicator, Measurement, Milestone, ProgressUpdate
@@ -251,3 +251,75 @@ def test_every_bad_indicator_value_is_shown_beside_its_own_field(client, login_a
     assert f'id="indicator_{first.id}-error"' in page
     assert f'id="indicator_{second.id}-error"' in page
     assert db.session.scalar(select(Measurement)) is None
+
+
+def test_editor_removes_a_wrongly_typed_measurement_and_the_actual_drops(client, login_as):
+    project, kramfors = kramfors_project()
+    families = project.indicators[0]
+    login_as("staff")
+    for value in ("40", "4000"):
+        client.post(
+            f"/projekt/{project.slug}/uppdateringar",
+            data=update_form(project, **{f"indicator_{families.id}": value}),
+        )
+    page = client.get(f"/projekt/{project.slug}/indikatorer").get_data(as_text=True)
+    assert "4\u00a0040" in page
+    typo = db.session.scalar(select(Measurement).where(Measurement.value == 4000))
+
+    response = client.post(f"/projekt/{project.slug}/matningar/{typo.id}/ta-bort")
+
+    assert response.status_code == 302
+    page = client.get(f"/projekt/{project.slug}/indikatorer").get_data(as_text=True)
+    assert "Kramfors: 40" in page
+    assert "4\u00a0040" not in page
+    assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 2
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "measurement"))
+    assert entry.action == "delete"
+    assert entry.changes["value"][0] == "4000.00"
+
+
+def test_removing_an_indicator_removes_its_measurements(client, login_as):
+    project, _ = kramfors_project()
+    families = project.indicators[0]
+    login_as("staff")
+    client.post(f"/projekt/{project.slug}/uppdateringar", data=update_form(project))
+
+    response = client.post(f"/projekt/{project.slug}/indikatorer/{families.id}/ta-bort")
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Measurement.id))) == 0
+    page = client.get(f"/projekt/{project.slug}/indikatorer").get_data(as_text=True)
+    assert "Familjer som nåtts" not in page.split("<h3>")[0]
+
+
+def test_member_of_a_participating_library_cannot_remove_a_measurement(client, login_as):
+    project, kramfors = kramfors_project()
+    member = login_as("member", organisation=kramfors)
+    client.post(f"/projekt/{project.slug}/uppdateringar", data=update_form(project))
+    measurement = db.session.scalar(select(Measurement))
+    assert member.organisation_id == kramfors.id
+
+    response = client.post(f"/projekt/{project.slug}/matningar/{measurement.id}/ta-bort")
+
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(Measurement.id))) == 1
+
+
+def test_a_measurement_of_another_project_is_not_found(client, login_as):
+    project, _ = kramfors_project()
+    other = make_project("Läsambassadörer")
+    other.indicators.append(
+        Indicator(
+            name="Besök",
+            unit="besök",
+            measurements=[Measurement(measured_on=project.created_at.date(), value=5)],
+        )
+    )
+    db.session.commit()
+    login_as("staff")
+    foreign = other.indicators[0].measurements[0]
+
+    response = client.post(f"/projekt/{project.slug}/matningar/{foreign.id}/ta-bort")
+
+    assert response.status_code == 404
+    assert db.session.get(Measurement, foreign.id) is not None
