@@ -1,8 +1,6 @@
 """The read cache in a real Redis (CACHE_REDIS_URL), shared by web processes, and the pages
 when that Redis stops."""
 
-import re
-
 import pytest
 import redis
 
@@ -10,6 +8,7 @@ from portal import create_app
 from portal.extensions import db
 from tests.conftest import PortalTestClient, empty_database
 from tests.factories import PASSWORD, make_organisation
+from tests.pages import without_csrf_tokens
 from tests.projects.factories import make_goal_area, make_project
 from tests.queries import counted_statements
 
@@ -31,11 +30,6 @@ def app(database_url, redis_server, tmp_path):
         db.create_all()
         yield app
         empty_database()
-
-
-def without_csrf_tokens(page: str) -> str:
-    """Each session has its own token in the sign-out form; the rest of the page is shared."""
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
 
 
 def second_web_process(app):
