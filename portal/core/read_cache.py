@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, has_app_context, render_template
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_sqlalchemy.session import Session as PortalSession
@@ -43,8 +43,8 @@ data_versions = Table(
 
 
 def init_read_cache(app: Flask) -> None:
-    """Redis when CACHE_REDIS_URL is set, with short timeouts (a stopped Redis costs a page
-    half a second, not a hang); otherwise an in-process cache."""
+    """Redis when CACHE_REDIS_URL is set, with short timeouts (a Redis that stops answering
+    costs each lookup half a second at most, not a hang); otherwise an in-process cache."""
     if app.config.get("CACHE_REDIS_URL"):
         app.config["CACHE_TYPE"] = "RedisCache"
         app.config["CACHE_OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -175,6 +175,12 @@ def _register_session_events() -> None:
         session.flush()
         if session.info.pop(CHANGED_KEY, False):
             _raise_counter(session)
+
+    @event.listens_for(PortalSession, "after_commit")
+    def read_the_counter_again(session: Session) -> None:
+        """A request that saves and then shows a page must not key it by the old counter."""
+        if has_app_context():
+            g.pop("read_models_version", None)
 
     @event.listens_for(PortalSession, "after_rollback")
     def forget_changes(session: Session) -> None:

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from portal.accounts.models import User
-from portal.core.read_cache import COUNTER, data_versions
+from portal.core.read_cache import COUNTER, cached, data_versions
 from portal.extensions import db
 from portal.projects.models import ProgressUpdate
 from tests.factories import PASSWORD, make_organisation, make_user
@@ -151,3 +151,12 @@ def test_a_bulk_update_statement_also_raises_the_counter(client, login_as):
     db.session.execute(User.__table__.update().values(name="Anna Lund"))
     db.session.commit()
     assert "Anna Lund" in client.get("/projekt").get_data(as_text=True)
+
+
+def test_a_request_that_saves_and_then_shows_a_page_shows_the_saved_data(app):
+    project = bokstart()
+    with app.test_request_context():
+        assert cached("title", build=lambda: project.title) == "Bokstart Västernorrland"
+        project.title = "Bokstart i hela länet"
+        db.session.commit()
+        assert cached("title", build=lambda: project.title) == "Bokstart i hela länet"
