@@ -5,10 +5,12 @@ import time
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 
 from portal.accounts import bp
 from portal.accounts.models import User
 from portal.core.i18n import _l
+from portal.core.read_cache import remember_version, version_column
 from portal.extensions import db, login_manager
 
 # The last-seen time is rewritten at most once a minute, not on every request: an unchanged
@@ -22,12 +24,17 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The id carries the session version; an older version means the session has ended."""
+    """The id carries the session version; an older version means the session has ended.
+    The read cache's data version comes along in the same query (portal/core/read_cache.py)."""
     raw_id, _, version = user_id.partition(":")
     if not raw_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or not user.active or user.session_version != int(version):
+    found = db.session.execute(select(User, version_column()).where(User.id == int(raw_id))).first()
+    if found is None:
+        return None
+    user, data_version = found
+    remember_version(data_version)
+    if not user.active or user.session_version != int(version):
         return None
     return user
 

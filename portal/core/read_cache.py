@@ -90,6 +90,16 @@ def cached_fragment(template: str, *key_parts: Any, context: Callable[[], dict])
     return Markup(html)
 
 
+def version_column():
+    """The counter as a column, so a query every request runs anyway (the user loader) brings
+    it along instead of a round trip of its own."""
+    return select(data_versions.c.version).where(data_versions.c.name == COUNTER).scalar_subquery()
+
+
+def remember_version(version: int | None) -> None:
+    g.read_models_version = version
+
+
 def current_version() -> int | None:
     """The counter, read once per request (None: no counter row, so nothing is cached)."""
     if "read_models_version" not in g:
