@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.accounts.admin import bp as admin_bp
     from portal.main import bp as main_bp
+    from portal.news import bp as news_bp
     from portal.notifications import bp as notifications_bp
     from portal.projects import bp as projects_bp
 
@@ -87,3 +88,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(news_bp)

@@ -56,10 +56,14 @@ def celery_config(app: Flask) -> dict:
             "sweep-outbox": {
                 "task": "portal.notifications.tasks.sweep_outbox",
                 "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
-            }
+            },
+            "publish-due-news": {
+                "task": "portal.news.tasks.publish_due_news",
+                "schedule": 60.0,
+            },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
-        "imports": ("portal.notifications.tasks",),
+        "imports": ("portal.notifications.tasks", "portal.news.tasks"),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }
 

@@ -105,6 +105,15 @@ NEW_MILESTONE = {"title": "Utbildning för BVC-personal", "due_on": "2016-06-01"
 NEW_UPDATE = {"reported_on": "2016-05-02", "text": "Första träffarna i Kramfors."}
 NEW_INDICATOR = {"name": "Familjer som nåtts", "unit": "familjer", "target": "400"}
 
+# News: everyone signed in reads what is out for them; staff and admins write.
+NEWS = {"news_id": Sample("news")}
+NEW_NEWS = {
+    "title": "Bokstart till Västernorrland!",
+    "body": "Nu börjar **Bokstart** i Kramfors.",
+    "status": "published",
+    "audience": "everyone",
+}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -309,6 +318,13 @@ ACCESS: dict[str, Route] = {
         {"POST": Rule(EDITORS)}, url_values={**PROGRESS, "measurement_id": Sample("measurement")}
     ),
     "projects.history": Route({"GET": Rule(MANAGERS)}, url_values=PROGRESS),
+    "news.news_list": Route({"GET": Rule(SIGNED_IN)}),
+    "news.news_item": Route({"GET": Rule(SIGNED_IN)}, url_values=NEWS),
+    "news.new_news": Route({"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_NEWS)}),
+    "news.edit_news": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_NEWS)}, url_values=NEWS
+    ),
+    "news.delete_news": Route({"POST": Rule(MANAGERS)}, url_values=NEWS),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),

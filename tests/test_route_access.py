@@ -20,6 +20,7 @@ from portal.accounts import tokens
 from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.news.models import NewsItem
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
@@ -126,6 +127,19 @@ def _progress_project():
     return project
 
 
+def _published_news():
+    item = NewsItem(
+        title="Littfest i Umeå",
+        body="Länsbiblioteket åker.",
+        status="published",
+        publish_at=utcnow(),
+        audience="everyone",
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -154,6 +168,7 @@ SAMPLE_MAKERS = {
     "milestone": lambda: _progress_project().milestones[0].id,
     "indicator": lambda: _progress_project().indicators[0].id,
     "measurement": lambda: _progress_project().indicators[0].measurements[0].id,
+    "news": lambda: _published_news().id,
 }
 
 

@@ -1,13 +1,21 @@
 """Time is stored in UTC and shown in Europe/Stockholm."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_time(value: datetime | None) -> str:
+    """2026-12-02 08:00, Swedish time, for a stored UTC time."""
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,5 +1,7 @@
 """Markdown for people: markdown-it-py renders, nh3 keeps only safe HTML."""
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -28,6 +30,15 @@ ALLOWED_TAGS = {
     "td",
     "hr",
 }
+
+
+def markdown_excerpt(text: str | None, length: int = 300) -> str:
+    """The text of rendered Markdown without any tags, cut at a word near `length`."""
+    plain = " ".join(nh3.clean(_markdown.render(text or ""), tags=set()).split())
+    plain = html.unescape(plain)
+    if len(plain) <= length:
+        return plain
+    return plain[:length].rsplit(" ", 1)[0] + " …"
 
 
 def render_markdown(text: str | None) -> Markup:

@@ -2,11 +2,14 @@
 
 from flask import Flask
 
-from portal.core.markdown import render_markdown
+from portal.core.dates import local_time
+from portal.core.markdown import markdown_excerpt, render_markdown
 from portal.core.money import format_money
 
 
 def register_template_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["excerpt"] = markdown_excerpt
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

@@ -1,0 +1,72 @@
+"""A news item: Markdown body, draft, scheduled or published, for everyone, some organisations
+or one project's team and participants, tagged with goal areas and projects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Organisation, User
+from portal.core.dates import UTCDateTime, utcnow
+from portal.core.i18n import _l
+from portal.extensions import db
+from portal.projects.models import GoalArea, Project
+
+NEWS_STATUSES = {
+    "draft": _l("Utkast"),
+    "scheduled": _l("Schemalagd"),
+    "published": _l("Publicerad"),
+}
+AUDIENCES = {
+    "everyone": _l("Alla i portalen"),
+    "organisations": _l("Vissa organisationer"),
+    "project": _l("Ett projekts grupp och deltagare"),
+}
+
+news_organisations = Table(
+    "news_organisations",
+    db.metadata,
+    Column("news_id", ForeignKey("news_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+)
+news_goal_areas = Table(
+    "news_goal_areas",
+    db.metadata,
+    Column("news_id", ForeignKey("news_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("goal_area_id", ForeignKey("goal_areas.id"), primary_key=True),
+)
+news_projects = Table(
+    "news_projects",
+    db.metadata,
+    Column("news_id", ForeignKey("news_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class NewsItem(db.Model):
+    __tablename__ = "news_items"
+    __table_args__ = (Index("ix_news_items_status_publish_at", "status", "publish_at"),)
+    # No cached page shows news yet: writing it leaves the project pages' cache alone.
+    read_cache_ignored = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    audience: Mapped[str] = mapped_column(String(16), default="everyone")
+    audience_project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    audience_project: Mapped[Project | None] = relationship()
+    organisations: Mapped[list[Organisation]] = relationship(secondary=news_organisations)
+    goal_areas: Mapped[list[GoalArea]] = relationship(secondary=news_goal_areas)
+    projects: Mapped[list[Project]] = relationship(secondary=news_projects)

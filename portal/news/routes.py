@@ -1,0 +1,135 @@
+"""News pages: the list, one item, and writing (staff and admins)."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.core.dates import STOCKHOLM
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l, translated
+from portal.core.permissions import require_role
+from portal.extensions import db
+from portal.news import bp, services
+from portal.news.forms import ConfirmForm, NewsForm
+from portal.news.models import AUDIENCES, NEWS_STATUSES, NewsItem
+from portal.projects import queries as project_queries
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/nyheter")
+@login_required
+def news_list():
+    goal_area = _int(request.args.get("malomrade"))
+    return render_template(
+        "news/list.html",
+        listing=services.news_for(current_user, _int(request.args.get("page")) or 1, goal_area),
+        waiting=services.waiting_news() if services.writes_news(current_user) else [],
+        goal_areas=project_queries.goal_area_choices(),
+        statuses=translated(NEWS_STATUSES),
+        may_write=services.writes_news(current_user),
+    )
+
+
+@bp.route("/nyheter/<int:news_id>")
+@login_required
+def news_item(news_id: int):
+    item = services.readable_item(current_user, news_id)
+    if item is None:
+        abort(404)
+    return render_template(
+        "news/item.html",
+        item=item,
+        statuses=translated(NEWS_STATUSES),
+        audiences=translated(AUDIENCES),
+        may_write=services.writes_news(current_user),
+    )
+
+
+def _news_form(item: NewsItem | None) -> NewsForm:
+    data = None
+    if item is not None:
+        data = {
+            "title": item.title,
+            "body": item.body,
+            "status": item.status,
+            "publish_at": item.publish_at.astimezone(STOCKHOLM).replace(tzinfo=None)
+            if item.publish_at
+            else None,
+            "pinned": item.pinned,
+            "audience": item.audience,
+            "organisation_ids": [organisation.id for organisation in item.organisations],
+            "audience_project_id": item.audience_project_id,
+            "goal_area_ids": [area.id for area in item.goal_areas],
+            "project_ids": [project.id for project in item.projects],
+        }
+    form = NewsForm(data=data)
+    projects = _project_choices()
+    form.organisation_ids.choices = select_choices(project_queries.organisation_choices())
+    form.audience_project_id.choices = select_choices([("", _l("Inget projekt")), *projects])
+    form.goal_area_ids.choices = select_choices(project_queries.goal_area_choices())
+    form.project_ids.choices = select_choices(projects)
+    return form
+
+
+def _project_choices() -> list[tuple[int, str]]:
+    return services.project_choices()
+
+
+def _edit(item: NewsItem | None):
+    form = _news_form(item)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_news(
+                current_user,
+                item,
+                title=form.title.data,
+                body=form.body.data,
+                status=form.status.data,
+                publish_at=form.publish_at_utc(),
+                pinned=form.pinned.data,
+                audience=form.audience.data,
+                organisation_ids=form.organisation_ids.data or [],
+                audience_project_id=form.audience_project_id.data,
+                goal_area_ids=form.goal_area_ids.data or [],
+                project_ids=form.project_ids.data or [],
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Nyheten är sparad."))
+            return redirect(url_for("news.news_item", news_id=saved.id))
+    return render_template(
+        "news/form.html", form=form, item=item, delete_form=ConfirmForm(formdata=None)
+    )
+
+
+@bp.route("/nyheter/ny", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def new_news():
+    return _edit(None)
+
+
+@bp.route("/nyheter/<int:news_id>/andra", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def edit_news(news_id: int):
+    return _edit(db.get_or_404(NewsItem, news_id))
+
+
+@bp.route("/nyheter/<int:news_id>/ta-bort", methods=["POST"])
+@require_role("staff", "admin")
+def delete_news(news_id: int):
+    item = db.get_or_404(NewsItem, news_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_news(item)
+    db.session.commit()
+    flash_success(_l("Nyheten är borttagen."))
+    return redirect(url_for("news.news_list"))

@@ -1,0 +1,226 @@
+"""Who may read which news item, and writing, scheduling and publishing it.
+
+A scheduled item is out from its publish time on, whether or not beat has flipped its status
+yet: readers never wait for the minute's task. Staff and admins write news and read all of it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, or_, select, true, update
+
+from portal.accounts.models import Organisation, User
+from portal.core.dates import utcnow
+from portal.core.errors import ValidationError
+from portal.core.i18n import _l
+from portal.extensions import db
+from portal.news.models import (
+    AUDIENCES,
+    NEWS_STATUSES,
+    NewsItem,
+    news_goal_areas,
+    news_organisations,
+)
+from portal.projects.dashboard import is_mine
+from portal.projects.models import GoalArea, Project
+
+PER_PAGE = 20
+
+
+def writes_news(user: User) -> bool:
+    return user.is_authenticated and user.role in ("staff", "admin")
+
+
+def is_out(now: datetime):
+    """Published, or scheduled and its time has come."""
+    return or_(
+        NewsItem.status == "published",
+        and_(NewsItem.status == "scheduled", NewsItem.publish_at <= now),
+    )
+
+
+def audience_includes(user: User):
+    """Everyone; the user's organisation among those chosen; or the user's project."""
+    if writes_news(user):
+        return true()
+    conditions = [NewsItem.audience == "everyone"]
+    if user.organisation_id is not None:
+        conditions.append(
+            and_(
+                NewsItem.audience == "organisations",
+                exists().where(
+                    news_organisations.c.news_id == NewsItem.id,
+                    news_organisations.c.organisation_id == user.organisation_id,
+                ),
+            )
+        )
+    conditions.append(
+        and_(NewsItem.audience == "project", is_mine(user, NewsItem.audience_project_id))
+    )
+    return or_(*conditions)
+
+
+@dataclass
+class NewsPage:
+    items: list[NewsItem]
+    page: int
+    pages: int
+    goal_area: int | None
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def news_for(user: User, page: int = 1, goal_area: int | None = None) -> NewsPage:
+    """What the user may read, pinned first, newest first."""
+    conditions = [is_out(utcnow()), audience_includes(user)]
+    if goal_area is not None:
+        conditions.append(
+            exists().where(
+                news_goal_areas.c.news_id == NewsItem.id,
+                news_goal_areas.c.goal_area_id == goal_area,
+            )
+        )
+    total = db.session.scalar(select(func.count(NewsItem.id)).where(*conditions)) or 0
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(
+        select(NewsItem)
+        .where(*conditions)
+        .order_by(NewsItem.pinned.desc(), NewsItem.publish_at.desc(), NewsItem.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return NewsPage(items=list(items), page=page, pages=pages, goal_area=goal_area)
+
+
+def waiting_news() -> list[NewsItem]:
+    """Drafts and scheduled items not yet out, for the people who write news."""
+    return list(
+        db.session.scalars(
+            select(NewsItem)
+            .where(~is_out(utcnow()))
+            .order_by(NewsItem.publish_at.is_(None), NewsItem.publish_at, NewsItem.id.desc())
+        )
+    )
+
+
+def readable_item(user: User, news_id: int) -> NewsItem | None:
+    conditions = [NewsItem.id == news_id]
+    if not writes_news(user):
+        conditions += [is_out(utcnow()), audience_includes(user)]
+    return db.session.scalar(select(NewsItem).where(*conditions))
+
+
+def save_news(
+    actor: User,
+    item: NewsItem | None,
+    *,
+    title: str,
+    body: str,
+    status: str,
+    publish_at: datetime | None,
+    pinned: bool,
+    audience: str,
+    organisation_ids: list[int],
+    audience_project_id: int | None,
+    goal_area_ids: list[int],
+    project_ids: list[int],
+    now: datetime | None = None,
+) -> NewsItem:
+    """Create or change an item. Publishing now stamps the time; scheduling needs a time ahead."""
+    now = now or utcnow()
+    if status not in NEWS_STATUSES:
+        raise ValidationError(_l("Välj en status i listan."), field="status")
+    if audience not in AUDIENCES:
+        raise ValidationError(_l("Välj vilka nyheten gäller."), field="audience")
+    if status == "scheduled":
+        if publish_at is None:
+            raise ValidationError(_l("Ange när nyheten ska publiceras."), field="publish_at")
+        if publish_at <= now:
+            raise ValidationError(
+                _l("Välj en tidpunkt framåt i tiden, eller publicera nu."), field="publish_at"
+            )
+    organisations = _rows(Organisation, organisation_ids, "organisation_ids")
+    if audience == "organisations" and not organisations:
+        raise ValidationError(
+            _l("Välj minst en organisation som nyheten gäller."), field="organisation_ids"
+        )
+    audience_project = None
+    if audience == "project":
+        audience_project = db.session.get(Project, audience_project_id or 0)
+        if audience_project is None:
+            raise ValidationError(
+                _l("Välj projektet vars grupp och deltagare nyheten gäller."),
+                field="audience_project_id",
+            )
+    if item is None:
+        item = NewsItem(author=actor)
+        db.session.add(item)
+    was_out = item.status == "published"
+    item.title = title.strip()
+    item.body = body or ""
+    item.status = status
+    if status == "published":
+        item.publish_at = item.publish_at if was_out and item.publish_at else now
+    elif status == "scheduled":
+        item.publish_at = publish_at
+    else:
+        item.publish_at = None
+    item.pinned = pinned
+    item.audience = audience
+    item.organisations = organisations if audience == "organisations" else []
+    item.audience_project = audience_project
+    item.goal_areas = _rows(GoalArea, goal_area_ids, "goal_area_ids")
+    item.projects = _rows(Project, project_ids, "project_ids")
+    db.session.flush()
+    return item
+
+
+def _rows(model, ids: list[int], field: str) -> list:
+    wanted = set(ids or [])
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(model).where(model.id.in_(wanted))))
+    if len(found) != len(wanted):
+        raise ValidationError(_l("Välj bland alternativen i listan."), field=field)
+    return found
+
+
+def delete_news(item: NewsItem) -> None:
+    db.session.delete(item)
+
+
+def publish_due_news(now: datetime | None = None) -> list[int]:
+    """Scheduled items whose time has come become published; returns their ids."""
+    now = now or utcnow()
+    due = list(
+        db.session.scalars(
+            select(NewsItem.id).where(NewsItem.status == "scheduled", NewsItem.publish_at <= now)
+        )
+    )
+    if due:
+        db.session.execute(update(NewsItem).where(NewsItem.id.in_(due)).values(status="published"))
+    return due
+
+
+def project_choices() -> list[tuple[int, str]]:
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Project.id, Project.title).order_by(Project.title, Project.id)
+        )
+    ]

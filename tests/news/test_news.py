@@ -1,0 +1,181 @@
+"""News: staff write, schedule and aim it; each person reads only what is out for them."""
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from portal.core.dates import STOCKHOLM, utcnow
+from portal.extensions import db
+from portal.news import services
+from portal.news.models import NewsItem
+from tests.factories import make_organisation
+from tests.projects.factories import make_goal_area, make_project
+
+BOKSTART_NEWS = {
+    "title": "Bokstart till Västernorrland!",
+    "body": "Nu börjar **Bokstart** i Kramfors och Sollefteå.",
+    "status": "published",
+    "audience": "everyone",
+}
+
+
+def news(**fields) -> NewsItem:
+    values = {
+        "title": "Littfest i Umeå",
+        "body": "Länsbiblioteket åker dit.",
+        "status": "published",
+        "publish_at": utcnow() - timedelta(hours=1),
+        "audience": "everyone",
+        **fields,
+    }
+    item = NewsItem(**values)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def test_staff_publish_news_that_a_librarian_reads(client, login_as):
+    area = make_goal_area("Litteratur och läsfrämjande")
+    login_as("staff")
+    response = client.post("/nyheter/ny", data={**BOKSTART_NEWS, "goal_area_ids": [area.id]})
+    assert response.status_code == 302
+    item = db.session.scalar(select(NewsItem))
+    assert item.publish_at is not None
+
+    client.post("/logga-ut")
+    login_as("member")
+    listing = client.get("/nyheter").get_data(as_text=True)
+    assert "Bokstart till Västernorrland!" in listing
+    assert "Nu börjar Bokstart i Kramfors" in listing
+    page = client.get(f"/nyheter/{item.id}").get_data(as_text=True)
+    assert "<strong>Bokstart</strong>" in page
+    assert "Litteratur och läsfrämjande" in page
+
+
+def test_a_draft_is_not_shown_to_librarians(client, login_as):
+    draft = news(status="draft", publish_at=None)
+    login_as("member")
+    assert "Littfest i Umeå" not in client.get("/nyheter").get_data(as_text=True)
+    assert client.get(f"/nyheter/{draft.id}").status_code == 404
+
+
+def test_scheduled_news_appears_at_its_time_and_the_task_publishes_it(client, login_as):
+    tomorrow_0800 = (utcnow().astimezone(STOCKHOLM) + timedelta(days=1)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    login_as("staff")
+    response = client.post(
+        "/nyheter/ny",
+        data={
+            **BOKSTART_NEWS,
+            "status": "scheduled",
+            "publish_at": tomorrow_0800.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    item = db.session.scalar(select(NewsItem))
+    assert item.publish_at == tomorrow_0800  # typed in Swedish time, kept in UTC
+    client.post("/logga-ut")
+    member = login_as("member")
+    assert client.get(f"/nyheter/{item.id}").status_code == 404
+
+    with freeze_time(tomorrow_0800 - timedelta(minutes=1)):
+        assert services.readable_item(member, item.id) is None
+        assert services.publish_due_news() == []
+    with freeze_time(tomorrow_0800):
+        assert services.readable_item(member, item.id) is not None
+        assert services.publish_due_news() == [item.id]
+        db.session.commit()
+    db.session.refresh(item)
+    assert item.status == "published"
+
+
+def test_scheduling_in_the_past_is_refused_and_the_text_is_kept(client, login_as):
+    login_as("staff")
+    response = client.post(
+        "/nyheter/ny",
+        data={**BOKSTART_NEWS, "status": "scheduled", "publish_at": "2020-11-30T08:00"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Välj en tidpunkt framåt i tiden" in page
+    assert "Bokstart till Västernorrland!" in page
+    assert db.session.scalar(select(NewsItem)) is None
+
+
+def test_a_garbled_time_gets_a_swedish_message(client, login_as):
+    login_as("staff")
+    response = client.post(
+        "/nyheter/ny", data={**BOKSTART_NEWS, "status": "scheduled", "publish_at": "i morgon"}
+    )
+    assert "Ange datum och tid som 2026-12-02 08:00." in response.get_data(as_text=True)
+    assert db.session.scalar(select(NewsItem)) is None
+
+
+def test_news_for_some_organisations_is_read_only_there(client, login_as):
+    ange = make_organisation("Ånge bibliotek", municipality_name="Ånge")
+    timra = make_organisation("Timrå bibliotek", municipality_name="Timrå")
+    item = news(audience="organisations", organisations=[ange])
+    login_as("member", organisation=timra)
+    assert client.get(f"/nyheter/{item.id}").status_code == 404
+    assert "Littfest i Umeå" not in client.get("/nyheter").get_data(as_text=True)
+    client.post("/logga-ut")
+    login_as("member", organisation=ange)
+    assert client.get(f"/nyheter/{item.id}").status_code == 200
+
+
+def test_news_for_a_project_is_read_by_its_participants_only(client, login_as):
+    kramfors = make_organisation("Kramfors bibliotek", municipality_name="Kramfors")
+    project = make_project("Bokstart Västernorrland", participants=[kramfors])
+    item = news(audience="project", audience_project=project)
+    login_as("member", organisation=make_organisation("Ånge bibliotek"))
+    assert client.get(f"/nyheter/{item.id}").status_code == 404
+    client.post("/logga-ut")
+    login_as("member", organisation=kramfors)
+    assert client.get(f"/nyheter/{item.id}").status_code == 200
+
+
+def test_news_for_some_organisations_needs_at_least_one(client, login_as):
+    login_as("staff")
+    response = client.post("/nyheter/ny", data={**BOKSTART_NEWS, "audience": "organisations"})
+    assert "Välj minst en organisation" in response.get_data(as_text=True)
+    assert db.session.scalar(select(NewsItem)) is None
+
+
+def test_pinned_news_comes_first(client, login_as):
+    news(title="Äldre men fäst", pinned=True, publish_at=utcnow() - timedelta(days=30))
+    news(title="Färsk nyhet")
+    login_as("member")
+    page = client.get("/nyheter").get_data(as_text=True)
+    assert page.index("Äldre men fäst") < page.index("Färsk nyhet")
+
+
+def test_script_and_javascript_links_are_removed_and_braces_shown_as_text(client, login_as):
+    item = news(body="<script>alert(1)</script> [klick](javascript:alert(1)) {{7*7}}")
+    login_as("member")
+    page = client.get(f"/nyheter/{item.id}").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert 'href="javascript:' not in page
+    assert "{{7*7}}" in page
+
+
+def test_staff_see_drafts_and_scheduled_news_apart(client, login_as):
+    news(title="Utkast om Littfest", status="draft", publish_at=None)
+    login_as("staff")
+    page = client.get("/nyheter").get_data(as_text=True)
+    waiting = page.split('id="waiting-heading"')[1]
+    assert "Utkast om Littfest" in waiting
+
+
+def test_a_member_cannot_write_news(client, login_as):
+    login_as("member")
+    assert client.post("/nyheter/ny", data=BOKSTART_NEWS).status_code == 403
+    assert db.session.scalar(select(NewsItem)) is None
+
+
+def test_staff_delete_news(client, login_as):
+    item = news()
+    login_as("staff")
+    assert client.post(f"/nyheter/{item.id}/ta-bort").status_code == 302
+    assert db.session.scalar(select(NewsItem.id)) is None
