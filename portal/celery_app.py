@@ -59,7 +59,7 @@ def celery_config(app: Flask) -> dict:
             },
             "publish-due-news": {
                 "task": "portal.news.tasks.publish_due_news",
-                "schedule": 60.0,
+                "schedule": float(app.config["NEWS_PUBLISH_SECONDS"]),
             },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),

@@ -4,14 +4,16 @@ Loading it twice is safe: what exists is left as it is.
 
 Rows are built directly with the models so the demo does not depend on the services' rules."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
+from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
+from portal.news.models import NewsItem
 from portal.projects.models import (
     BudgetLine,
     Contribution,
@@ -92,6 +94,8 @@ def load_demo() -> list[dict]:
             )
     db.session.flush()
     load_plan(by_name)
+    db.session.flush()
+    load_news(date.today())
     db.session.commit()
     return DEMO_USERS
 
@@ -435,6 +439,45 @@ def load_plan(organisations: dict[str, Organisation]) -> None:
     for spec in [*PROJECTS, *projects_running_now(date.today())]:
         if spec["slug"] not in existing:
             db.session.add(_project(spec, areas, groups, organisations, users))
+
+
+def load_news(today: date) -> None:
+    """A published news item about Bokstart, and one scheduled for 08:00 tomorrow."""
+    staff = db.session.scalar(select(User).where(User.email == STAFF))
+    area = db.session.scalar(select(GoalArea).where(GoalArea.name == "Litteratur och läsfrämjande"))
+    bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
+    tomorrow_0800 = datetime.combine(today + timedelta(days=1), time(8, 0), STOCKHOLM)
+    items = [
+        {
+            "title": "Bokstart till Västernorrland!",
+            "body": (
+                "Kulturrådet har beviljat **600 000 kr** till Bokstart. Familjer med de "
+                "allra minsta barnen i Kramfors och Sollefteå får bokpaket och hembesök."
+            ),
+            "status": "published",
+            "publish_at": utcnow() - timedelta(days=2),
+            "pinned": True,
+        },
+        {
+            "title": "Anmälan till Littfest öppnar",
+            "body": "Länsbiblioteket samordnar en resa till Littfest i Umeå för länets bibliotek.",
+            "status": "scheduled",
+            "publish_at": tomorrow_0800,
+            "pinned": False,
+        },
+    ]
+    existing = set(db.session.scalars(select(NewsItem.title)))
+    for spec in items:
+        if spec["title"] not in existing:
+            db.session.add(
+                NewsItem(
+                    **spec,
+                    author=staff,
+                    audience="everyone",
+                    goal_areas=[area] if area else [],
+                    projects=[bokstart] if bokstart and spec["pinned"] else [],
+                )
+            )
 
 
 def projects_running_now(today: date) -> list[dict]:

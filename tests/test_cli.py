@@ -37,6 +37,14 @@ def log_in(app, email: str, password: str):
         return app.test_client().post("/logga-in", data={"email": email, "password": password})
 
 
+def demo_page(app, email: str, password: str, path: str) -> str:
+    """The page as the demo account sees it after logging in."""
+    with app.app_context():
+        client = app.test_client()
+        client.post("/logga-in", data={"email": email, "password": password})
+        return client.get(path).get_data(as_text=True)
+
+
 def organisations_of_kind(kind: str) -> dict[str, Organisation]:
     rows = db.session.scalars(select(Organisation).where(Organisation.kind == kind))
     return {row.name: row for row in rows}
@@ -250,34 +258,26 @@ def test_demo_has_at_least_two_projects_in_every_goal_area(portal):
 
 def test_kramfors_librarian_finds_bokstart_on_the_dashboard(app, portal):
     portal("demo")
-    with app.app_context():
-        client = app.test_client()
-        client.post(
-            "/logga-in",
-            data={
-                "email": "bibliotekarie@kramfors.example",
-                "password": "demo-bibliotekarie-hoga-kusten",
-            },
-        )
-        page = client.get("/").get_data(as_text=True)
+    page = demo_page(app, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten", "/")
     assert "Bokstart Västernorrland" in page
     assert "Litteratur och läsfrämjande" in page
 
 
 def test_kramfors_librarian_sees_deadlines_and_news_of_a_project_running_now(app, portal):
     portal("demo")
-    with app.app_context():
-        client = app.test_client()
-        client.post(
-            "/logga-in",
-            data={
-                "email": "bibliotekarie@kramfors.example",
-                "password": "demo-bibliotekarie-hoga-kusten",
-            },
-        )
-        page = client.get("/").get_data(as_text=True)
+    page = demo_page(app, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten", "/")
     deadlines = page.split('id="deadlines-heading"')[1].split("</section>")[0]
     assert "Utbildningsdag för BVC i Timrå" in deadlines
     assert "KUR 2025/4711" in deadlines
     updates = page.split('id="updates-heading"')[1].split("</section>")[0]
     assert "tolv familjer kom" in updates
+
+
+def test_demo_news_is_on_the_news_page_and_tomorrows_item_waits(app, portal):
+    portal("demo")
+    page = demo_page(
+        app, "personal@lansbiblioteket.example", "demo-personal-hoga-kusten", "/nyheter"
+    )
+    published, waiting = page.split('id="waiting-heading"')
+    assert "Bokstart till Västernorrland!" in published
+    assert "Anmälan till Littfest öppnar" in waiting

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
-from portal.news import services
+from portal.news import services, tasks
 from portal.news.models import NewsItem
 from tests.factories import make_organisation
 from tests.projects.factories import make_goal_area, make_project
@@ -179,3 +179,10 @@ def test_staff_delete_news(client, login_as):
     login_as("staff")
     assert client.post(f"/nyheter/{item.id}/ta-bort").status_code == 302
     assert db.session.scalar(select(NewsItem.id)) is None
+
+
+def test_the_beat_task_publishes_due_news_and_commits(app):
+    due = news(status="scheduled", publish_at=utcnow() - timedelta(minutes=1))
+    assert tasks.publish_due_news() == 1
+    db.session.expire_all()
+    assert db.session.get(NewsItem, due.id).status == "published"
