@@ -107,6 +107,8 @@ NEW_INDICATOR = {"name": "Familjer som nåtts", "unit": "familjer", "target": "4
 
 # News: everyone signed in reads what is out for them; staff and admins write.
 NEWS = {"news_id": Sample("news")}
+COMMENT = {"news_id": Sample("news"), "comment_id": Sample("comment")}
+NOBODY_BUT_THE_AUTHOR = {"anonymous": LOGIN, "member": DENIED, "staff": DENIED, "admin": DENIED}
 NEW_NEWS = {
     "title": "Bokstart till Västernorrland!",
     "body": "Nu börjar **Bokstart** i Kramfors.",
@@ -325,6 +327,16 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_NEWS)}, url_values=NEWS
     ),
     "news.delete_news": Route({"POST": Rule(MANAGERS)}, url_values=NEWS),
+    "news.add_comment": Route({"POST": Rule(SIGNED_IN, form={"body": "Tack!"})}, url_values=NEWS),
+    # The sample comment is someone else's: only its author edits it, staff moderate it away.
+    "news.edit_comment": Route(
+        {
+            "GET": Rule(NOBODY_BUT_THE_AUTHOR),
+            "POST": Rule(NOBODY_BUT_THE_AUTHOR, form={"body": "Ändrat av någon annan"}),
+        },
+        url_values=COMMENT,
+    ),
+    "news.delete_comment": Route({"POST": Rule(MANAGERS)}, url_values=COMMENT),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),

@@ -80,3 +80,16 @@ class NewsForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Ta bort nyheten"))
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Din kommentar"),
+        validators=[DataRequired(_l("Skriv något i kommentaren.")), Length(max=5000)],
+        description=_l("Du kan använda Markdown."),
+    )
+    submit = SubmitField(_l("Skicka kommentaren"))
+
+
+class RemoveCommentForm(FlaskForm):
+    submit = SubmitField(_l("Ta bort kommentaren"))

@@ -70,3 +70,25 @@ class NewsItem(db.Model):
     organisations: Mapped[list[Organisation]] = relationship(secondary=news_organisations)
     goal_areas: Mapped[list[GoalArea]] = relationship(secondary=news_goal_areas)
     projects: Mapped[list[Project]] = relationship(secondary=news_projects)
+    comments: Mapped[list[NewsComment]] = relationship(
+        back_populates="news", cascade="all, delete-orphan", order_by="NewsComment.id"
+    )
+
+
+class NewsComment(db.Model):
+    """A reader's comment in Markdown; its author edits or deletes it, staff moderate."""
+
+    __tablename__ = "news_comments"
+    read_cache_ignored = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    news_id: Mapped[int] = mapped_column(
+        ForeignKey("news_items.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    news: Mapped[NewsItem] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()

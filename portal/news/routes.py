@@ -10,7 +10,7 @@ from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.news import bp, services
-from portal.news.forms import ConfirmForm, NewsForm
+from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
 from portal.news.models import AUDIENCES, NEWS_STATUSES, NewsItem
 from portal.projects import queries as project_queries
 
@@ -36,19 +36,87 @@ def news_list():
     )
 
 
-@bp.route("/nyheter/<int:news_id>")
-@login_required
-def news_item(news_id: int):
+def _readable_or_404(news_id: int) -> NewsItem:
     item = services.readable_item(current_user, news_id)
     if item is None:
         abort(404)
-    return render_template(
-        "news/item.html",
-        item=item,
-        statuses=translated(NEWS_STATUSES),
-        audiences=translated(AUDIENCES),
-        may_write=services.writes_news(current_user),
+    return item
+
+
+def _item_page(item: NewsItem, comment_form: CommentForm, status: int = 200):
+    return (
+        render_template(
+            "news/item.html",
+            item=item,
+            comment_form=comment_form,
+            remove_form=RemoveCommentForm(formdata=None),
+            may_change=lambda comment: services.may_change_comment(current_user, comment),
+            statuses=translated(NEWS_STATUSES),
+            audiences=translated(AUDIENCES),
+            may_write=services.writes_news(current_user),
+        ),
+        status,
     )
+
+
+@bp.route("/nyheter/<int:news_id>")
+@login_required
+def news_item(news_id: int):
+    return _item_page(_readable_or_404(news_id), CommentForm(formdata=None))
+
+
+@bp.route("/nyheter/<int:news_id>/kommentarer", methods=["POST"])
+@login_required
+def add_comment(news_id: int):
+    item = _readable_or_404(news_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        comment = services.add_comment(current_user, item, form.body.data)
+        db.session.commit()
+        flash_success(_l("Kommentaren är publicerad."))
+        return redirect(
+            url_for("news.news_item", news_id=item.id, _anchor=f"kommentar-{comment.id}")
+        )
+    return _item_page(item, form, 400)
+
+
+def _own_comment(news_id: int, comment_id: int):
+    item = _readable_or_404(news_id)
+    comment = services.comment_of(item, comment_id)
+    if comment is None:
+        abort(404)
+    return item, comment
+
+
+@bp.route("/nyheter/<int:news_id>/kommentarer/<int:comment_id>", methods=["GET", "POST"])
+@login_required
+def edit_comment(news_id: int, comment_id: int):
+    item, comment = _own_comment(news_id, comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = CommentForm(data={"body": comment.body})
+    if form.validate_on_submit():
+        services.edit_comment(current_user, comment, form.body.data)
+        db.session.commit()
+        flash_success(_l("Kommentaren är ändrad."))
+        return redirect(
+            url_for("news.news_item", news_id=item.id, _anchor=f"kommentar-{comment.id}")
+        )
+    return render_template("news/comment_form.html", item=item, comment=comment, form=form)
+
+
+@bp.route("/nyheter/<int:news_id>/kommentarer/<int:comment_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_comment(news_id: int, comment_id: int):
+    item, comment = _own_comment(news_id, comment_id)
+    if not services.may_change_comment(current_user, comment):
+        abort(403)
+    if not RemoveCommentForm().validate_on_submit():
+        abort(400)
+    services.delete_comment(current_user, comment)
+    db.session.commit()
+    flash_success(_l("Kommentaren är borttagen."))
+    return redirect(url_for("news.news_item", news_id=item.id))
 
 
 def _news_form(item: NewsItem | None) -> NewsForm:

@@ -11,12 +11,13 @@ from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from portal.accounts.models import Organisation, User
 from portal.core.dates import utcnow
-from portal.core.errors import ValidationError
+from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
 from portal.news.models import (
     AUDIENCES,
     NEWS_STATUSES,
+    NewsComment,
     NewsItem,
     news_goal_areas,
     news_organisations,
@@ -224,3 +225,40 @@ def project_choices() -> list[tuple[int, str]]:
             select(Project.id, Project.title).order_by(Project.title, Project.id)
         )
     ]
+
+
+def may_change_comment(user: User, comment: NewsComment) -> bool:
+    """Its author; staff and admins moderate."""
+    return comment.author_id == user.id or writes_news(user)
+
+
+def comment_of(item: NewsItem, comment_id: int) -> NewsComment | None:
+    return db.session.scalar(
+        select(NewsComment).where(NewsComment.id == comment_id, NewsComment.news_id == item.id)
+    )
+
+
+def add_comment(author: User, item: NewsItem, body: str) -> NewsComment:
+    comment = NewsComment(news=item, author=author, body=_comment_text(body))
+    db.session.add(comment)
+    return comment
+
+
+def edit_comment(actor: User, comment: NewsComment, body: str) -> None:
+    if comment.author_id != actor.id:
+        raise PermissionDenied(_l("Bara den som skrev kommentaren kan ändra den."))
+    comment.body = _comment_text(body)
+    comment.edited_at = utcnow()
+
+
+def delete_comment(actor: User, comment: NewsComment) -> None:
+    if not may_change_comment(actor, comment):
+        raise PermissionDenied(_l("Du kan bara ta bort dina egna kommentarer."))
+    db.session.delete(comment)
+
+
+def _comment_text(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError(_l("Skriv något i kommentaren."), field="body")
+    return text

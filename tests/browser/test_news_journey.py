@@ -1,5 +1,5 @@
-"""Staff write a news item by keyboard; a Kramfors librarian reads it. axe-core checks the
-news form, the news page and the news list."""
+"""Staff write a news item by keyboard; a Kramfors librarian reads and comments on it.
+axe-core checks the news form, the news page and the news list."""
 
 import pytest
 from playwright.sync_api import expect
@@ -48,5 +48,14 @@ def test_staff_publish_news_by_keyboard_and_a_librarian_reads_it(live_server, ch
     expect(heading(page)).to_have_text("Nyheter")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text("Anmälan till Littfest öppnar")
+    assert_accessible(page)
+
+    press_button(page, page.get_by_role("link", name=TITLE), 60)
+    fill_by_keyboard(page, page.get_by_label("Din kommentar"), "Vi kommer med fem barn!")
+    press_button(page, page.get_by_role("button", name="Skicka kommentaren"))
+    expect(page.get_by_role("status")).to_contain_text("Kommentaren är publicerad.")
+    comments = page.get_by_role("region", name="Kommentarer")
+    expect(comments).to_contain_text("Karin Holm")
+    expect(comments).to_contain_text("Vi kommer med fem barn!")
     assert_accessible(page)
     context.close()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
 from portal.news import services, tasks
-from portal.news.models import NewsItem
-from tests.factories import make_organisation
+from portal.news.models import NewsComment, NewsItem
+from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_project
 
 BOKSTART_NEWS = {
@@ -186,3 +186,65 @@ def test_the_beat_task_publishes_due_news_and_commits(app):
     assert tasks.publish_due_news() == 1
     db.session.expire_all()
     assert db.session.get(NewsItem, due.id).status == "published"
+
+
+def test_a_librarian_comments_and_edits_her_own_comment(client, login_as):
+    item = news()
+    login_as("member", name="Karin Holm")
+    response = client.post(f"/nyheter/{item.id}/kommentarer", data={"body": "Vi kommer **gärna**!"})
+    assert response.status_code == 302
+    comment = db.session.scalar(select(NewsComment))
+    assert response.headers["Location"].endswith(f"#kommentar-{comment.id}")
+    page = client.get(f"/nyheter/{item.id}").get_data(as_text=True)
+    assert "Karin Holm" in page and "<strong>gärna</strong>" in page
+
+    client.post(
+        f"/nyheter/{item.id}/kommentarer/{comment.id}", data={"body": "Vi kommer, fyra personer."}
+    )
+    db.session.refresh(comment)
+    assert comment.body == "Vi kommer, fyra personer."
+    assert comment.edited_at is not None
+
+
+def test_an_empty_comment_is_refused_beside_the_field(client, login_as):
+    item = news()
+    login_as("member")
+    response = client.post(f"/nyheter/{item.id}/kommentarer", data={"body": "   "})
+    assert response.status_code == 400
+    assert "Skriv något i kommentaren." in response.get_data(as_text=True)
+    assert db.session.scalar(select(NewsComment)) is None
+
+
+def test_someone_else_cannot_edit_or_delete_a_comment_but_staff_moderate_it(client, login_as):
+    item = news()
+    comment = NewsComment(news=item, author=make_user(name="Karin Holm"), body="Original")
+    db.session.add(comment)
+    db.session.commit()
+    login_as("member")
+    url = f"/nyheter/{item.id}/kommentarer/{comment.id}"
+    assert client.post(url, data={"body": "Ändrat"}).status_code == 403
+    assert client.post(f"{url}/ta-bort").status_code == 403
+    client.post("/logga-ut")
+    login_as("staff")
+    assert client.post(url, data={"body": "Ändrat"}).status_code == 403
+    assert client.post(f"{url}/ta-bort").status_code == 302
+    assert db.session.scalar(select(NewsComment)) is None
+
+
+def test_script_in_a_comment_is_removed(client, login_as):
+    item = news()
+    login_as("member")
+    client.post(
+        f"/nyheter/{item.id}/kommentarer",
+        data={"body": '<img src=x onerror="alert(1)"> <script>alert(2)</script> Hej'},
+    )
+    page = client.get(f"/nyheter/{item.id}").get_data(as_text=True)
+    assert "<img" not in page and "<script>alert(2)" not in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; Hej" in page  # shown as text, never run
+
+
+def test_a_comment_cannot_be_added_to_news_the_reader_may_not_see(client, login_as):
+    draft = news(status="draft", publish_at=None)
+    login_as("member")
+    assert client.post(f"/nyheter/{draft.id}/kommentarer", data={"body": "Hej"}).status_code == 404
+    assert db.session.scalar(select(NewsComment)) is None
