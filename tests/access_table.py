@@ -337,6 +337,11 @@ ACCESS: dict[str, Route] = {
         url_values=COMMENT,
     ),
     "news.delete_comment": Route({"POST": Rule(MANAGERS)}, url_values=COMMENT),
+    # Each person's own Atom feed: the settings need a login, the feed itself only its secret.
+    "news.feed_settings": Route({"GET": Rule(SIGNED_IN)}),
+    "news.renew_feed": Route({"POST": Rule(SIGNED_IN)}),
+    "news.close_feed": Route({"POST": Rule(SIGNED_IN, writes=False)}),
+    "news.feed": Route({"GET": Rule(PUBLIC)}, url_values={"token": Sample("feed_token")}),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),

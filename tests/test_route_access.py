@@ -20,6 +20,7 @@ from portal.accounts import tokens
 from portal.accounts.models import Invitation
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.news import services as news_services
 from portal.news.models import NewsComment, NewsItem
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
@@ -127,6 +128,14 @@ def _progress_project():
     return project
 
 
+def _feed_token() -> str:
+    """A feed address of someone else's, with the sample news item in it."""
+    _published_news()
+    token = news_services.renew_feed(make_user(email="flode@ange.example"))
+    db.session.commit()
+    return token
+
+
 def _comment():
     """A comment by someone else on the sample news item."""
     item = db.session.scalar(select(NewsItem).where(NewsItem.title == "Littfest i Umeå"))
@@ -183,6 +192,7 @@ SAMPLE_MAKERS = {
     "measurement": lambda: _progress_project().indicators[0].measurements[0].id,
     "news": lambda: _published_news().id,
     "comment": lambda: _comment().id,
+    "feed_token": lambda: _feed_token(),
 }
 
 

@@ -93,3 +93,11 @@ class CommentForm(FlaskForm):
 
 class RemoveCommentForm(FlaskForm):
     submit = SubmitField(_l("Ta bort kommentaren"))
+
+
+class FeedForm(FlaskForm):
+    submit = SubmitField(_l("Skapa en ny flödesadress"))
+
+
+class CloseFeedForm(FlaskForm):
+    submit = SubmitField(_l("Stäng av flödet"))

@@ -92,3 +92,19 @@ class NewsComment(db.Model):
 
     news: Mapped[NewsItem] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+
+
+class NewsFeedToken(db.Model):
+    """The secret in a person's Atom feed address; only its hash is kept. Renewing replaces
+    it, so an address that leaked stops working."""
+
+    __tablename__ = "news_feed_tokens"
+    read_cache_ignored = True
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

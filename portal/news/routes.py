@@ -1,16 +1,23 @@
 """News pages: the list, one item, and writing (staff and admins)."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from portal.core.dates import STOCKHOLM
+from portal.core.dates import STOCKHOLM, utcnow
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.news import bp, services
-from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
+from portal.news.forms import (
+    CloseFeedForm,
+    CommentForm,
+    ConfirmForm,
+    FeedForm,
+    NewsForm,
+    RemoveCommentForm,
+)
 from portal.news.models import AUDIENCES, NEWS_STATUSES, NewsItem
 from portal.projects import queries as project_queries
 
@@ -201,3 +208,57 @@ def delete_news(news_id: int):
     db.session.commit()
     flash_success(_l("Nyheten är borttagen."))
     return redirect(url_for("news.news_list"))
+
+
+# The new address is shown once, on the page the renewal redirects to, then forgotten.
+NEW_FEED_ADDRESS = "new_feed_address"
+
+
+def _feed_page(new_address: str | None = None):
+    return render_template(
+        "news/feed_settings.html",
+        has_feed=services.has_feed(current_user),
+        new_address=new_address,
+        renew_form=FeedForm(formdata=None),
+        close_form=CloseFeedForm(formdata=None),
+    )
+
+
+@bp.route("/nyheter/flode")
+@login_required
+def feed_settings():
+    return _feed_page(session.pop(NEW_FEED_ADDRESS, None))
+
+
+@bp.route("/nyheter/flode", methods=["POST"])
+@login_required
+def renew_feed():
+    if not FeedForm().validate_on_submit():
+        abort(400)
+    token = services.renew_feed(current_user)
+    db.session.commit()
+    session[NEW_FEED_ADDRESS] = url_for("news.feed", token=token, _external=True)
+    return redirect(url_for("news.feed_settings"))
+
+
+@bp.route("/nyheter/flode/stang", methods=["POST"])
+@login_required
+def close_feed():
+    if not CloseFeedForm().validate_on_submit():
+        abort(400)
+    services.close_feed(current_user)
+    db.session.commit()
+    flash_success(_l("Nyhetsflödet är avstängt. Den gamla adressen fungerar inte längre."))
+    return redirect(url_for("news.feed_settings"))
+
+
+@bp.route("/nyheter/flode/<token>.xml")
+def feed(token: str):
+    """The Atom feed of what the token's owner may read: no login, the address is the key."""
+    reader = services.feed_reader(token)
+    if reader is None:
+        abort(404)
+    items = services.news_for(reader).items
+    updated = max((item.publish_at for item in items), default=None) or utcnow()
+    body = render_template("news/feed.xml", items=items, updated=updated)
+    return Response(body, mimetype="application/atom+xml")

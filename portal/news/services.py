@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.tokens import hash_token, new_token
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
@@ -18,6 +19,7 @@ from portal.news.models import (
     AUDIENCES,
     NEWS_STATUSES,
     NewsComment,
+    NewsFeedToken,
     NewsItem,
     news_goal_areas,
     news_organisations,
@@ -262,3 +264,34 @@ def _comment_text(body: str) -> str:
     if not text:
         raise ValidationError(_l("Skriv något i kommentaren."), field="body")
     return text
+
+
+def has_feed(user: User) -> bool:
+    return db.session.get(NewsFeedToken, user.id) is not None
+
+
+def renew_feed(user: User) -> str:
+    """A new secret for the user's feed address; the old address stops working."""
+    token, token_hash = new_token()
+    existing = db.session.get(NewsFeedToken, user.id)
+    if existing is None:
+        db.session.add(NewsFeedToken(user_id=user.id, token_hash=token_hash))
+    else:
+        existing.token_hash = token_hash
+        existing.created_at = utcnow()
+    return token
+
+
+def close_feed(user: User) -> None:
+    existing = db.session.get(NewsFeedToken, user.id)
+    if existing is not None:
+        db.session.delete(existing)
+
+
+def feed_reader(token: str) -> User | None:
+    """The active user whose feed address carries this token."""
+    return db.session.scalar(
+        select(User)
+        .join(NewsFeedToken, NewsFeedToken.user_id == User.id)
+        .where(NewsFeedToken.token_hash == hash_token(token), User.active.is_(True))
+    )

@@ -1,6 +1,8 @@
 """Staff write a news item by keyboard; a Kramfors librarian reads and comments on it.
 axe-core checks the news form, the news page and the news list."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,5 +59,12 @@ def test_staff_publish_news_by_keyboard_and_a_librarian_reads_it(live_server, ch
     comments = page.get_by_role("region", name="Kommentarer")
     expect(comments).to_contain_text("Karin Holm")
     expect(comments).to_contain_text("Vi kommer med fem barn!")
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/nyheter")
+    press_button(page, page.get_by_role("link", name="Läs nyheterna i en flödesläsare (Atom)"), 60)
+    press_button(page, page.get_by_role("button", name="Skapa en ny flödesadress"), 60)
+    address = page.get_by_label("Din nya flödesadress (visas bara nu)")
+    expect(address).to_have_value(re.compile(r"/nyheter/flode/.+\.xml$"))
     assert_accessible(page)
     context.close()

@@ -1,6 +1,9 @@
 """News: staff write, schedule and aim it; each person reads only what is out for them."""
 
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -12,6 +15,7 @@ from portal.news.models import NewsComment, NewsItem
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_project
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 BOKSTART_NEWS = {
     "title": "Bokstart till Västernorrland!",
     "body": "Nu börjar **Bokstart** i Kramfors och Sollefteå.",
@@ -248,3 +252,57 @@ def test_a_comment_cannot_be_added_to_news_the_reader_may_not_see(client, login_
     login_as("member")
     assert client.post(f"/nyheter/{draft.id}/kommentarer", data={"body": "Hej"}).status_code == 404
     assert db.session.scalar(select(NewsComment)) is None
+
+
+def feed_address(client) -> str:
+    page = client.post("/nyheter/flode", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'id="feed-address" type="text" readonly value="([^"]+)"', page).group(1)
+
+
+def test_a_librarian_reads_only_her_news_in_her_atom_feed(client, login_as):
+    ange = make_organisation("Ånge bibliotek", municipality_name="Ånge")
+    news(title="För alla i länet")
+    news(title="Bara för Timrå", audience="organisations", organisations=[make_organisation()])
+    news(title="Utkast", status="draft", publish_at=None)
+    news(title="Läsfrämjande i Ånge", audience="organisations", organisations=[ange])
+    login_as("member", organisation=ange)
+    address = feed_address(client)
+    client.post("/logga-ut")
+
+    response = client.get(urlsplit(address).path)
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ElementTree.fromstring(response.data)
+    titles = {entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")}
+    assert titles == {"För alla i länet", "Läsfrämjande i Ånge"}
+
+
+def test_the_feed_carries_the_news_as_escaped_html_without_script(client, login_as):
+    news(body="**Viktigt** <script>alert(1)</script>")
+    login_as("member")
+    response = client.get(urlsplit(feed_address(client)).path)
+    (content,) = [e.text for e in ElementTree.fromstring(response.data).iter(f"{ATOM}content")]
+    assert "<strong>Viktigt</strong>" in content
+    assert "<script>" not in content
+
+
+def test_a_renewed_or_closed_feed_address_stops_working(client, login_as):
+    login_as("member")
+    first = urlsplit(feed_address(client)).path
+    second = urlsplit(feed_address(client)).path
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+    client.post("/nyheter/flode/stang")
+    assert client.get(second).status_code == 404
+
+
+def test_a_made_up_feed_address_is_not_found(client):
+    assert client.get("/nyheter/flode/gissat.xml").status_code == 404
+
+
+def test_the_new_feed_address_is_shown_once(client, login_as):
+    login_as("member")
+    assert feed_address(client)
+    again = client.get("/nyheter/flode").get_data(as_text=True)
+    assert 'id="feed-address"' not in again
+    assert "Du har en flödesadress." in again
