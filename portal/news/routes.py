@@ -32,12 +32,18 @@ def _int(value) -> int | None:
 @bp.route("/nyheter")
 @login_required
 def news_list():
-    goal_area = _int(request.args.get("malomrade"))
+    listing = services.news_for(
+        current_user,
+        _int(request.args.get("page")) or 1,
+        goal_area=_int(request.args.get("malomrade")),
+        project=_int(request.args.get("projekt")),
+    )
     return render_template(
         "news/list.html",
-        listing=services.news_for(current_user, _int(request.args.get("page")) or 1, goal_area),
+        listing=listing,
         waiting=services.waiting_news() if services.writes_news(current_user) else [],
         goal_areas=project_queries.goal_area_choices(),
+        projects=services.tagged_projects(),
         statuses=translated(NEWS_STATUSES),
         may_write=services.writes_news(current_user),
     )

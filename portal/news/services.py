@@ -23,6 +23,7 @@ from portal.news.models import (
     NewsItem,
     news_goal_areas,
     news_organisations,
+    news_projects,
 )
 from portal.projects.dashboard import is_mine
 from portal.projects.models import GoalArea, Project
@@ -69,6 +70,7 @@ class NewsPage:
     page: int
     pages: int
     goal_area: int | None
+    project: int | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -87,9 +89,18 @@ class NewsPage:
         return self.page + 1
 
 
-def news_for(user: User, page: int = 1, goal_area: int | None = None) -> NewsPage:
-    """What the user may read, pinned first, newest first."""
+def news_for(
+    user: User, page: int = 1, goal_area: int | None = None, project: int | None = None
+) -> NewsPage:
+    """What the user may read, pinned first, newest first; optionally only one goal area's
+    or one project's news."""
     conditions = [is_out(utcnow()), audience_includes(user)]
+    if project is not None:
+        conditions.append(
+            exists().where(
+                news_projects.c.news_id == NewsItem.id, news_projects.c.project_id == project
+            )
+        )
     if goal_area is not None:
         conditions.append(
             exists().where(
@@ -107,7 +118,7 @@ def news_for(user: User, page: int = 1, goal_area: int | None = None) -> NewsPag
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
-    return NewsPage(items=list(items), page=page, pages=pages, goal_area=goal_area)
+    return NewsPage(items=list(items), page=page, pages=pages, goal_area=goal_area, project=project)
 
 
 def waiting_news() -> list[NewsItem]:
@@ -295,3 +306,15 @@ def feed_reader(token: str) -> User | None:
         .join(NewsFeedToken, NewsFeedToken.user_id == User.id)
         .where(NewsFeedToken.token_hash == hash_token(token), User.active.is_(True))
     )
+
+
+def tagged_projects() -> list[tuple[int, str]]:
+    """The projects some news item is tagged with, for the list's filter."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Project.id, Project.title)
+            .where(exists().where(news_projects.c.project_id == Project.id))
+            .order_by(Project.title, Project.id)
+        )
+    ]

@@ -306,3 +306,18 @@ def test_the_new_feed_address_is_shown_once(client, login_as):
     again = client.get("/nyheter/flode").get_data(as_text=True)
     assert 'id="feed-address"' not in again
     assert "Du har en flödesadress." in again
+
+
+def test_the_list_filters_by_goal_area_and_by_project(client, login_as):
+    area = make_goal_area("Demokrati och delaktighet")
+    project = make_project("Språkcaféer i Västernorrland")
+    news(title="Om språkcaféerna", projects=[project])
+    news(title="Om demokrati", goal_areas=[area])
+    news(title="Om allt annat")
+    login_as("member")
+    by_project = client.get(f"/nyheter?projekt={project.id}").get_data(as_text=True)
+    assert "Om språkcaféerna" in by_project
+    assert "Om demokrati" not in by_project and "Om allt annat" not in by_project
+    by_area = client.get(f"/nyheter?malomrade={area.id}").get_data(as_text=True)
+    assert "Om demokrati" in by_area
+    assert "Om språkcaféerna" not in by_area and "Om allt annat" not in by_area
