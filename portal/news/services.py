@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select, true, update
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.tokens import hash_token, new_token
@@ -114,6 +115,7 @@ def news_for(
     items = db.session.scalars(
         select(NewsItem)
         .where(*conditions)
+        .options(selectinload(NewsItem.author))
         .order_by(NewsItem.pinned.desc(), NewsItem.publish_at.desc(), NewsItem.id.desc())
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
@@ -136,7 +138,17 @@ def readable_item(user: User, news_id: int) -> NewsItem | None:
     conditions = [NewsItem.id == news_id]
     if not writes_news(user):
         conditions += [is_out(utcnow()), audience_includes(user)]
-    return db.session.scalar(select(NewsItem).where(*conditions))
+    return db.session.scalar(
+        select(NewsItem)
+        .where(*conditions)
+        .options(
+            selectinload(NewsItem.author),
+            selectinload(NewsItem.goal_areas),
+            selectinload(NewsItem.projects),
+            selectinload(NewsItem.organisations),
+            selectinload(NewsItem.comments).selectinload(NewsComment.author),
+        )
+    )
 
 
 def save_news(

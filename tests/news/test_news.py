@@ -14,6 +14,7 @@ from portal.news import services, tasks
 from portal.news.models import NewsComment, NewsItem
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_project
+from tests.queries import counted_statements
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BOKSTART_NEWS = {
@@ -321,3 +322,17 @@ def test_the_list_filters_by_goal_area_and_by_project(client, login_as):
     by_area = client.get(f"/nyheter?malomrade={area.id}").get_data(as_text=True)
     assert "Om demokrati" in by_area
     assert "Om språkcaféerna" not in by_area and "Om allt annat" not in by_area
+
+
+def test_the_news_list_runs_as_many_statements_for_20_items_as_for_2(client, login_as):
+    login_as("member")
+    for n in range(2):
+        news(title=f"Nyhet {n}", author=make_user())
+    with counted_statements() as few:
+        client.get("/nyheter")
+    for n in range(2, 20):
+        news(title=f"Nyhet {n}", author=make_user())
+    with counted_statements() as many:
+        page = client.get("/nyheter").get_data(as_text=True)
+    assert "Nyhet 19" in page
+    assert len(few) == len(many)
