@@ -150,16 +150,12 @@ def _news_form(item: NewsItem | None) -> NewsForm:
             "project_ids": [project.id for project in item.projects],
         }
     form = NewsForm(data=data)
-    projects = _project_choices()
+    projects = services.project_choices()
     form.organisation_ids.choices = select_choices(project_queries.organisation_choices())
     form.audience_project_id.choices = select_choices([("", _l("Inget projekt")), *projects])
     form.goal_area_ids.choices = select_choices(project_queries.goal_area_choices())
     form.project_ids.choices = select_choices(projects)
     return form
-
-
-def _project_choices() -> list[tuple[int, str]]:
-    return services.project_choices()
 
 
 def _edit(item: NewsItem | None):
