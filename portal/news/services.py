@@ -15,6 +15,7 @@ from portal.accounts.tokens import hash_token, new_token
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
+from portal.core.pagination import Paged
 from portal.extensions import db
 from portal.news.models import (
     AUDIENCES,
@@ -66,28 +67,12 @@ def audience_includes(user: User):
 
 
 @dataclass
-class NewsPage:
+class NewsPage(Paged):
     items: list[NewsItem]
     page: int
     pages: int
     goal_area: int | None
     project: int | None = None
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def news_for(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import Organisation, User
 from portal.core.markdown import render_markdown
+from portal.core.pagination import Paged
 from portal.core.read_cache import cached
 from portal.extensions import db
 from portal.projects.models import (
@@ -152,29 +153,13 @@ class Facet:
 
 
 @dataclass
-class ProjectListPage:
+class ProjectListPage(Paged):
     filters: ProjectFilters
     projects: list  # rows: slug, title, status, health, starts_on, ends_on, goal_area, lead
     total: int
     page: int
     pages: int
     facets: dict[str, Facet]
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _counted(key, label, filters, skip, *joins, order=None):
