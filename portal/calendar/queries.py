@@ -205,7 +205,7 @@ def event_when(starts_at: datetime, ends_at: datetime, all_day: bool, on_day: da
         return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
     first = "" if on_day == start.date() else f"{start:%Y-%m-%d} "
     if all_day:
-        return f"{first}{gettext('heldag')}"
+        return first + gettext("heldag")
     if start.date() == end.date():
         return f"{first}{start:%H:%M}–{end:%H:%M}"
     return f"{first}{start:%H:%M} – {end:%Y-%m-%d %H:%M}"
