@@ -8,6 +8,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from portal.core.audience import AudienceForm
 from portal.core.forms import SwedishDateTimeField
@@ -16,9 +17,11 @@ from portal.projects.forms import REQUIRED
 
 
 class SwedishDateOrTimeField(SwedishDateTimeField):
-    """As SwedishDateTimeField; a date alone means its midnight (for all-day events)."""
+    """As SwedishDateTimeField, in a plain text box: a date alone means its midnight, which an
+    all-day event needs and a datetime-local box cannot hold."""
 
-    formats = (*SwedishDateTimeField.formats, "%Y-%m-%d")
+    widget = TextInput()
+    formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 
 class EventForm(AudienceForm):
@@ -26,7 +29,9 @@ class EventForm(AudienceForm):
     starts_at = SwedishDateOrTimeField(
         _l("Börjar"),
         validators=[InputRequired(REQUIRED)],
-        description=_l("Svensk tid, till exempel 2026-12-02 08:00."),
+        description=_l(
+            "Svensk tid, till exempel 2026-12-02 08:00, eller bara datum för en heldag."
+        ),
     )
     ends_at = SwedishDateOrTimeField(
         _l("Slutar"),

@@ -15,7 +15,7 @@ TODAY = "2026-12-01 09:00:00"
 
 def month_section(page: str, month: str) -> str:
     """The HTML of one month's section, e.g. month_section(page, "2026-12")."""
-    match = re.search(rf'<section aria-labelledby="manad-{month}">(.*?)</section>', page, re.S)
+    match = re.search(rf'<section class="month" data-month="{month}">(.*?)</section>', page, re.S)
     assert match, f"no section for {month}"
     return match.group(1)
 
