@@ -55,6 +55,10 @@ class Config:
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
     OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
     NEWS_PUBLISH_SECONDS = env_int("NEWS_PUBLISH_SECONDS", 60)
+    # Deadline reminders: days before a deadline (and the day after it is missed), sent by
+    # beat once a day at this Swedish time.
+    DEADLINE_REMINDER_DAYS = env("DEADLINE_REMINDER_DAYS", "14,3")
+    DEADLINE_REMINDER_TIME = env("DEADLINE_REMINDER_TIME", "07:00")
 
     PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")

@@ -15,6 +15,7 @@ duplicate task harmless.
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 
@@ -39,6 +40,14 @@ def transport_options(broker_url: str, timeout: float) -> dict:
     }
 
 
+def daily_at(clock: str) -> crontab:
+    """ "07:00" as a daily schedule, in beat's timezone (Europe/Stockholm)."""
+    hour, _, minute = clock.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ValueError(f"a time of day like 07:00 is needed, not {clock!r}")
+    return crontab(hour=int(hour), minute=int(minute))
+
+
 def celery_config(app: Flask) -> dict:
     timeout = app.config["BROKER_TIMEOUT_SECONDS"]
     return {
@@ -61,9 +70,17 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.news.tasks.publish_due_news",
                 "schedule": float(app.config["NEWS_PUBLISH_SECONDS"]),
             },
+            "send-deadline-reminders": {
+                "task": "portal.calendar.tasks.send_deadline_reminders",
+                "schedule": daily_at(app.config["DEADLINE_REMINDER_TIME"]),
+            },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
-        "imports": ("portal.notifications.tasks", "portal.news.tasks"),
+        "imports": (
+            "portal.notifications.tasks",
+            "portal.news.tasks",
+            "portal.calendar.tasks",
+        ),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
+from portal.calendar.models import Event
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
 from portal.news.models import NewsItem
@@ -96,6 +97,7 @@ def load_demo() -> list[dict]:
     load_plan(by_name)
     db.session.flush()
     load_news(date.today())
+    load_events(date.today())
     db.session.commit()
     return DEMO_USERS
 
@@ -478,6 +480,46 @@ def load_news(today: date) -> None:
                     projects=[bokstart] if bokstart and spec["pinned"] else [],
                 )
             )
+
+
+def load_events(today: date) -> None:
+    """Littfest in Umeå for everyone, three weeks ahead, and a meeting of the team of
+    Bokstart i hela länet the week after, dated from the day the demo is loaded."""
+    staff = db.session.scalar(select(User).where(User.email == STAFF))
+    bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-i-hela-lanet"))
+
+    def at(days: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour, minute), STOCKHOLM)
+
+    events = [
+        {
+            "title": "Littfest i Umeå",
+            "starts_at": at(21, 0),
+            "ends_at": at(23, 0),
+            "all_day": True,
+            "place": "Kulturväven, Umeå",
+            "description": (
+                "Norra Europas största litteraturfestival. Länsbiblioteket samordnar resan: "
+                "**anmäl dig senast en vecka innan** till länsbiblioteket."
+            ),
+            "audience": "everyone",
+            "audience_project": None,
+        },
+        {
+            "title": "Träff om Bokstart i hela länet",
+            "starts_at": at(28, 10),
+            "ends_at": at(28, 15),
+            "all_day": False,
+            "place": "Ånge bibliotek",
+            "description": "Språkstödjare, bokpaket och hembesök: hur går det i Ånge och Timrå?",
+            "audience": "project" if bokstart else "everyone",
+            "audience_project": bokstart,
+        },
+    ]
+    existing = set(db.session.scalars(select(Event.title)))
+    for spec in events:
+        if spec["title"] not in existing:
+            db.session.add(Event(**spec, author=staff))
 
 
 def projects_running_now(today: date) -> list[dict]:

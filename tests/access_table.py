@@ -116,6 +116,16 @@ NEW_NEWS = {
     "audience": "everyone",
 }
 
+# Calendar: everyone signed in reads the months and the events aimed at them; staff and admins
+# write events.
+EVENT = {"event_id": Sample("event")}
+NEW_EVENT = {
+    "title": "Littfest i Umeå",
+    "starts_at": "2027-03-11 10:00",
+    "ends_at": "2027-03-11 16:00",
+    "audience": "everyone",
+}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -342,6 +352,20 @@ ACCESS: dict[str, Route] = {
     "news.renew_feed": Route({"POST": Rule(SIGNED_IN)}),
     "news.close_feed": Route({"POST": Rule(SIGNED_IN, writes=False)}),
     "news.feed": Route({"GET": Rule(PUBLIC)}, url_values={"token": Sample("feed_token")}),
+    "calendar.calendar_page": Route({"GET": Rule(SIGNED_IN)}),
+    "calendar.event": Route({"GET": Rule(SIGNED_IN)}, url_values=EVENT),
+    "calendar.new_event": Route({"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_EVENT)}),
+    "calendar.edit_event": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_EVENT)}, url_values=EVENT
+    ),
+    "calendar.delete_event": Route({"POST": Rule(MANAGERS)}, url_values=EVENT),
+    # Each person's own iCal feed: the settings need a login, the feed itself only its secret.
+    "calendar.feed_settings": Route({"GET": Rule(SIGNED_IN)}),
+    "calendar.renew_feed": Route({"POST": Rule(SIGNED_IN)}),
+    "calendar.close_feed": Route({"POST": Rule(SIGNED_IN, writes=False)}),
+    "calendar.feed": Route(
+        {"GET": Rule(PUBLIC)}, url_values={"token": Sample("calendar_feed_token")}
+    ),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),

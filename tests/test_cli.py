@@ -281,3 +281,13 @@ def test_demo_news_is_on_the_news_page_and_tomorrows_item_waits(app, portal):
     published, waiting = page.split('id="waiting-heading"')
     assert "Bokstart till Västernorrland!" in published
     assert "Anmälan till Littfest öppnar" in waiting
+
+
+def test_kramfors_librarian_finds_littfest_and_her_projects_meeting_in_the_calendar(app, portal):
+    portal("demo")
+    page = demo_page(
+        app, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten", "/kalender"
+    )
+    assert "Littfest i Umeå" in page
+    assert "Träff om Bokstart i hela länet" in page  # Kramfors takes part in the project
+    assert "Utbildningsdag för BVC i Timrå" in page

@@ -11,9 +11,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal import create_app
+from portal.accounts import feeds
+from portal.accounts.tokens import hash_token
 from portal.extensions import db
 from tests.services import (
     create_postgres_database,
@@ -90,3 +92,28 @@ def test_running_migrations_does_not_silence_the_portals_logs(migration_app, cap
     with caplog.at_level(logging.INFO):
         logging.getLogger("portal.accounts.services").info("Invitation for nils created by astrid")
     assert "Invitation for nils created by astrid" in caplog.text
+
+
+def test_a_news_feed_address_keeps_working_across_the_move_to_feed_tokens(migration_app):
+    """0010 moves news_feed_tokens into feed_tokens (kind "news"): nobody's address breaks."""
+    upgrade(revision="0007")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, name, password_hash, role, language, active, "
+                "session_version, created_at) VALUES ('karin@kramfors.example', 'Karin Holm', "
+                "'x', 'member', 'sv', :yes, 1, '2026-12-01 08:00:00')"
+            ),
+            {"yes": True},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO news_feed_tokens (user_id, token_hash, created_at) "
+                "SELECT id, :hash, '2026-12-01 08:00:00' FROM users"
+            ),
+            {"hash": hash_token("hemlig")},
+        )
+    upgrade()
+    reader = feeds.feed_reader("hemlig", "news")
+    assert reader is not None and reader.email == "karin@kramfors.example"
+    assert feeds.feed_reader("hemlig", "calendar") is None

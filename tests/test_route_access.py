@@ -16,11 +16,11 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal import create_app
-from portal.accounts import tokens
+from portal.accounts import feeds, tokens
 from portal.accounts.models import Invitation
+from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.news import services as news_services
 from portal.news.models import NewsComment, NewsItem
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
@@ -131,9 +131,29 @@ def _progress_project():
 def _feed_token() -> str:
     """A feed address of someone else's, with the sample news item in it."""
     _published_news()
-    token = news_services.renew_feed(make_user(email="flode@ange.example"))
+    token = feeds.renew_feed(make_user(email="flode@ange.example"), "news")
     db.session.commit()
     return token
+
+
+def _calendar_feed_token() -> str:
+    """A calendar feed address of someone else's, with the sample event in it."""
+    _event()
+    token = feeds.renew_feed(make_user(email="kalender@ange.example"), "calendar")
+    db.session.commit()
+    return token
+
+
+def _event() -> Event:
+    event = Event(
+        title="Littfest i Umeå",
+        starts_at=utcnow() + timedelta(days=20),
+        ends_at=utcnow() + timedelta(days=20, hours=6),
+        audience="everyone",
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
 
 
 def _comment():
@@ -193,6 +213,8 @@ SAMPLE_MAKERS = {
     "news": lambda: _published_news().id,
     "comment": lambda: _comment().id,
     "feed_token": lambda: _feed_token(),
+    "event": lambda: _event().id,
+    "calendar_feed_token": _calendar_feed_token,
 }
 
 

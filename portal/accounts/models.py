@@ -1,4 +1,4 @@
-"""Organisations, users and invitations."""
+"""Organisations, users, invitations and the secret addresses of personal feeds."""
 
 from __future__ import annotations
 
@@ -117,3 +117,23 @@ class Invitation(db.Model):
 
     organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship()
+
+
+FEED_KINDS = ("news", "calendar")
+
+
+class FeedToken(db.Model):
+    """The secret in a person's feed address (the news Atom feed, the calendar's iCal feed);
+    only its hash is kept. Renewing replaces it, so an address that leaked stops working."""
+
+    __tablename__ = "feed_tokens"
+    read_cache_ignored = True
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,12 +1,16 @@
-"""Form helpers: show a service's error beside its field, keep what was typed."""
+"""Form helpers: show a service's error beside its field, keep what was typed; a Swedish
+date-and-time field."""
 
 from urllib.parse import urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 
+from portal.core.dates import STOCKHOLM
 from portal.core.errors import DomainError
+from portal.core.i18n import _l
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -42,3 +46,32 @@ def flash_success(message) -> None:
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select options; lazy labels are rendered now."""
     return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")
+
+
+class SwedishDateTimeField(DateTimeLocalField):
+    """A date and time typed in Swedish time, in a datetime-local box or by hand with a space,
+    with the Swedish message when it is not one. `data` is timezone-aware, so a stored UTC
+    time can be given as it is: it is shown in Swedish time."""
+
+    formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=list(self.formats), **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(VALID_TIME)) from error
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=STOCKHOLM)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return self.data.astimezone(STOCKHOLM).strftime(self.formats[0])

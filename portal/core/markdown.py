@@ -52,3 +52,10 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)
+
+
+def plain_text(text: str | None) -> str:
+    """The text as typed, without any HTML tags (script and style with their content): for
+    plain-text channels such as an iCal description, which some calendar programs show as
+    HTML. Markdown marks stay as typed."""
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()

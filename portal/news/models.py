@@ -19,11 +19,6 @@ NEWS_STATUSES = {
     "scheduled": _l("Schemalagd"),
     "published": _l("Publicerad"),
 }
-AUDIENCES = {
-    "everyone": _l("Alla i portalen"),
-    "organisations": _l("Vissa organisationer"),
-    "project": _l("Ett projekts grupp och deltagare"),
-}
 
 news_organisations = Table(
     "news_organisations",
@@ -92,19 +87,3 @@ class NewsComment(db.Model):
 
     news: Mapped[NewsItem] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
-
-
-class NewsFeedToken(db.Model):
-    """The secret in a person's Atom feed address; only its hash is kept. Renewing replaces
-    it, so an address that leaked stops working."""
-
-    __tablename__ = "news_feed_tokens"
-    read_cache_ignored = True
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user: Mapped[User] = relationship()

@@ -1,25 +1,22 @@
 """News pages: the list, one item, and writing (staff and admins)."""
 
-from flask import Response, abort, redirect, render_template, request, session, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.core.dates import STOCKHOLM, utcnow
+from portal.accounts import feeds
+from portal.core.audience import AUDIENCES
+from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.news import bp, services
-from portal.news.forms import (
-    CloseFeedForm,
-    CommentForm,
-    ConfirmForm,
-    FeedForm,
-    NewsForm,
-    RemoveCommentForm,
-)
-from portal.news.models import AUDIENCES, NEWS_STATUSES, NewsItem
+from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
+from portal.news.models import NEWS_STATUSES, NewsItem
 from portal.projects import queries as project_queries
+
+FEED = "news"
 
 
 def _int(value) -> int | None:
@@ -139,9 +136,7 @@ def _news_form(item: NewsItem | None) -> NewsForm:
             "title": item.title,
             "body": item.body,
             "status": item.status,
-            "publish_at": item.publish_at.astimezone(STOCKHOLM).replace(tzinfo=None)
-            if item.publish_at
-            else None,
+            "publish_at": item.publish_at,
             "pinned": item.pinned,
             "audience": item.audience,
             "organisation_ids": [organisation.id for organisation in item.organisations],
@@ -150,9 +145,8 @@ def _news_form(item: NewsItem | None) -> NewsForm:
             "project_ids": [project.id for project in item.projects],
         }
     form = NewsForm(data=data)
-    projects = services.project_choices()
-    form.organisation_ids.choices = select_choices(project_queries.organisation_choices())
-    form.audience_project_id.choices = select_choices([("", _l("Inget projekt")), *projects])
+    projects = project_queries.project_choices()
+    form.set_audience_choices(projects)
     form.goal_area_ids.choices = select_choices(project_queries.goal_area_choices())
     form.project_ids.choices = select_choices(projects)
     return form
@@ -168,7 +162,7 @@ def _edit(item: NewsItem | None):
                 title=form.title.data,
                 body=form.body.data,
                 status=form.status.data,
-                publish_at=form.publish_at_utc(),
+                publish_at=form.publish_at.data,
                 pinned=form.pinned.data,
                 audience=form.audience.data,
                 organisation_ids=form.organisation_ids.data or [],
@@ -212,52 +206,19 @@ def delete_news(news_id: int):
     return redirect(url_for("news.news_list"))
 
 
-# The new address is shown once, on the page the renewal redirects to, then forgotten.
-NEW_FEED_ADDRESS = "new_feed_address"
-
-
-def _feed_page(new_address: str | None = None):
-    return render_template(
-        "news/feed_settings.html",
-        has_feed=services.has_feed(current_user),
-        new_address=new_address,
-        renew_form=FeedForm(formdata=None),
-        close_form=CloseFeedForm(formdata=None),
-    )
-
-
-@bp.route("/nyheter/flode")
-@login_required
-def feed_settings():
-    return _feed_page(session.pop(NEW_FEED_ADDRESS, None))
-
-
-@bp.route("/nyheter/flode", methods=["POST"])
-@login_required
-def renew_feed():
-    if not FeedForm().validate_on_submit():
-        abort(400)
-    token = services.renew_feed(current_user)
-    db.session.commit()
-    session[NEW_FEED_ADDRESS] = url_for("news.feed", token=token, _external=True)
-    return redirect(url_for("news.feed_settings"))
-
-
-@bp.route("/nyheter/flode/stang", methods=["POST"])
-@login_required
-def close_feed():
-    if not CloseFeedForm().validate_on_submit():
-        abort(400)
-    services.close_feed(current_user)
-    db.session.commit()
-    flash_success(_l("Nyhetsflödet är avstängt. Den gamla adressen fungerar inte längre."))
-    return redirect(url_for("news.feed_settings"))
+feeds.add_feed_settings_routes(
+    bp,
+    FEED,
+    "/nyheter/flode",
+    "news/feed_settings.html",
+    _l("Nyhetsflödet är avstängt. Den gamla adressen fungerar inte längre."),
+)
 
 
 @bp.route("/nyheter/flode/<token>.xml")
 def feed(token: str):
     """The Atom feed of what the token's owner may read: no login, the address is the key."""
-    reader = services.feed_reader(token)
+    reader = feeds.feed_reader(token, FEED)
     if reader is None:
         abort(404)
     items = services.news_for(reader).items

@@ -10,27 +10,30 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import Organisation, User
-from portal.accounts.tokens import hash_token, new_token
+from portal.accounts.models import User
+from portal.core import audience as core_audience
+from portal.core.audience import AudienceMessages, checked_audience, rows_by_id
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
 from portal.core.pagination import Paged
 from portal.extensions import db
 from portal.news.models import (
-    AUDIENCES,
     NEWS_STATUSES,
     NewsComment,
-    NewsFeedToken,
     NewsItem,
     news_goal_areas,
     news_organisations,
     news_projects,
 )
-from portal.projects.dashboard import is_mine
 from portal.projects.models import GoalArea, Project
 
 PER_PAGE = 20
+AUDIENCE_MESSAGES = AudienceMessages(
+    audience=_l("Välj vilka nyheten gäller."),
+    organisations=_l("Välj minst en organisation som nyheten gäller."),
+    project=_l("Välj projektet vars grupp och deltagare nyheten gäller."),
+)
 
 
 def writes_news(user: User) -> bool:
@@ -46,24 +49,18 @@ def is_out(now: datetime):
 
 
 def audience_includes(user: User):
-    """Everyone; the user's organisation among those chosen; or the user's project."""
+    """Staff and admins read everything; others what is aimed at them."""
     if writes_news(user):
         return true()
-    conditions = [NewsItem.audience == "everyone"]
-    if user.organisation_id is not None:
-        conditions.append(
-            and_(
-                NewsItem.audience == "organisations",
-                exists().where(
-                    news_organisations.c.news_id == NewsItem.id,
-                    news_organisations.c.organisation_id == user.organisation_id,
-                ),
-            )
-        )
-    conditions.append(
-        and_(NewsItem.audience == "project", is_mine(user, NewsItem.audience_project_id))
+    return core_audience.audience_includes(
+        user,
+        NewsItem.audience,
+        NewsItem.audience_project_id,
+        lambda organisation_id: exists().where(
+            news_organisations.c.news_id == NewsItem.id,
+            news_organisations.c.organisation_id == organisation_id,
+        ),
     )
-    return or_(*conditions)
 
 
 @dataclass
@@ -156,8 +153,6 @@ def save_news(
     now = now or utcnow()
     if status not in NEWS_STATUSES:
         raise ValidationError(_l("Välj en status i listan."), field="status")
-    if audience not in AUDIENCES:
-        raise ValidationError(_l("Välj vilka nyheten gäller."), field="audience")
     if status == "scheduled":
         if publish_at is None:
             raise ValidationError(_l("Ange när nyheten ska publiceras."), field="publish_at")
@@ -165,19 +160,7 @@ def save_news(
             raise ValidationError(
                 _l("Välj en tidpunkt framåt i tiden, eller publicera nu."), field="publish_at"
             )
-    organisations = _rows(Organisation, organisation_ids, "organisation_ids")
-    if audience == "organisations" and not organisations:
-        raise ValidationError(
-            _l("Välj minst en organisation som nyheten gäller."), field="organisation_ids"
-        )
-    audience_project = None
-    if audience == "project":
-        audience_project = db.session.get(Project, audience_project_id or 0)
-        if audience_project is None:
-            raise ValidationError(
-                _l("Välj projektet vars grupp och deltagare nyheten gäller."),
-                field="audience_project_id",
-            )
+    chosen = checked_audience(audience, organisation_ids, audience_project_id, AUDIENCE_MESSAGES)
     if item is None:
         item = NewsItem(author=actor)
         db.session.add(item)
@@ -192,23 +175,13 @@ def save_news(
     else:
         item.publish_at = None
     item.pinned = pinned
-    item.audience = audience
-    item.organisations = organisations if audience == "organisations" else []
-    item.audience_project = audience_project
-    item.goal_areas = _rows(GoalArea, goal_area_ids, "goal_area_ids")
-    item.projects = _rows(Project, project_ids, "project_ids")
+    item.audience = chosen.audience
+    item.organisations = chosen.organisations
+    item.audience_project = chosen.project
+    item.goal_areas = rows_by_id(GoalArea, goal_area_ids, "goal_area_ids")
+    item.projects = rows_by_id(Project, project_ids, "project_ids")
     db.session.flush()
     return item
-
-
-def _rows(model, ids: list[int], field: str) -> list:
-    wanted = set(ids or [])
-    if not wanted:
-        return []
-    found = list(db.session.scalars(select(model).where(model.id.in_(wanted))))
-    if len(found) != len(wanted):
-        raise ValidationError(_l("Välj bland alternativen i listan."), field=field)
-    return found
 
 
 def delete_news(item: NewsItem) -> None:
@@ -226,15 +199,6 @@ def publish_due_news(now: datetime | None = None) -> list[int]:
     if due:
         db.session.execute(update(NewsItem).where(NewsItem.id.in_(due)).values(status="published"))
     return due
-
-
-def project_choices() -> list[tuple[int, str]]:
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(Project.id, Project.title).order_by(Project.title, Project.id)
-        )
-    ]
 
 
 def may_change_comment(user: User, comment: NewsComment) -> bool:
@@ -272,37 +236,6 @@ def _comment_text(body: str) -> str:
     if not text:
         raise ValidationError(_l("Skriv något i kommentaren."), field="body")
     return text
-
-
-def has_feed(user: User) -> bool:
-    return db.session.get(NewsFeedToken, user.id) is not None
-
-
-def renew_feed(user: User) -> str:
-    """A new secret for the user's feed address; the old address stops working."""
-    token, token_hash = new_token()
-    existing = db.session.get(NewsFeedToken, user.id)
-    if existing is None:
-        db.session.add(NewsFeedToken(user_id=user.id, token_hash=token_hash))
-    else:
-        existing.token_hash = token_hash
-        existing.created_at = utcnow()
-    return token
-
-
-def close_feed(user: User) -> None:
-    existing = db.session.get(NewsFeedToken, user.id)
-    if existing is not None:
-        db.session.delete(existing)
-
-
-def feed_reader(token: str) -> User | None:
-    """The active user whose feed address carries this token."""
-    return db.session.scalar(
-        select(User)
-        .join(NewsFeedToken, NewsFeedToken.user_id == User.id)
-        .where(NewsFeedToken.token_hash == hash_token(token), User.active.is_(True))
-    )
 
 
 def tagged_projects() -> list[tuple[int, str]]:

@@ -102,40 +102,57 @@ def _my_projects(user: User) -> list:
     ).all()
 
 
-def _deadlines(user: User, first: date, last: date) -> list:
-    """Milestones not done and grant report deadlines not submitted, soonest first."""
+def open_deadlines(first: date, last: date, user: User | None = None):
+    """Milestones not done and grant report deadlines not submitted, due from `first` to
+    `last`; only those of the user's projects when a user is given. A subquery with the
+    columns source ("milestone" or "report"), id, kind (a report's kind, or "milestone"),
+    title (a milestone's title, a grant's case number), due_on, project_id, slug,
+    project_title and responsible_id (a milestone's responsible, else the project's lead)."""
+    milestone_conditions = [Milestone.done_on.is_(None), Milestone.due_on.between(first, last)]
+    report_conditions = [
+        ReportDeadline.submitted_on.is_(None),
+        ReportDeadline.due_on.between(first, last),
+    ]
+    if user is not None:
+        milestone_conditions.append(is_mine(user, Milestone.project_id))
+        report_conditions.append(is_mine(user, Grant.project_id))
     milestones = (
         select(
+            literal("milestone").label("source"),
+            Milestone.id.label("id"),
             literal("milestone").label("kind"),
             Milestone.title.label("title"),
             Milestone.due_on.label("due_on"),
+            Project.id.label("project_id"),
             Project.slug.label("slug"),
             Project.title.label("project_title"),
+            func.coalesce(Milestone.responsible_id, Project.lead_id).label("responsible_id"),
         )
         .join(Project, Milestone.project_id == Project.id)
-        .where(
-            Milestone.done_on.is_(None),
-            Milestone.due_on.between(first, last),
-            is_mine(user, Milestone.project_id),
-        )
+        .where(*milestone_conditions)
     )
     reports = (
         select(
+            literal("report").label("source"),
+            ReportDeadline.id.label("id"),
             ReportDeadline.kind.label("kind"),
             Grant.case_number.label("title"),
             ReportDeadline.due_on.label("due_on"),
+            Project.id.label("project_id"),
             Project.slug.label("slug"),
             Project.title.label("project_title"),
+            Project.lead_id.label("responsible_id"),
         )
         .join(Grant, ReportDeadline.grant_id == Grant.id)
         .join(Project, Grant.project_id == Project.id)
-        .where(
-            ReportDeadline.submitted_on.is_(None),
-            ReportDeadline.due_on.between(first, last),
-            is_mine(user, Grant.project_id),
-        )
+        .where(*report_conditions)
     )
-    both = union_all(milestones, reports).subquery()
+    return union_all(milestones, reports).subquery()
+
+
+def _deadlines(user: User, first: date, last: date) -> list:
+    """The user's open deadlines, soonest first."""
+    both = open_deadlines(first, last, user)
     return db.session.execute(
         select(both).order_by(both.c.due_on, both.c.project_title).limit(DEADLINES_LIMIT)
     ).all()

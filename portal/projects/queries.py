@@ -511,3 +511,9 @@ def organisation_choices() -> list[tuple[int, str]]:
     return _pairs(
         db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
     )
+
+
+def project_choices() -> list[tuple[int, str]]:
+    return _pairs(
+        db.session.execute(select(Project.id, Project.title).order_by(Project.title, Project.id))
+    )

@@ -1,0 +1,54 @@
+"""The event form. Selects are checked again by the service, so forged ids are refused."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
+
+from portal.core.audience import AudienceForm
+from portal.core.forms import SwedishDateTimeField
+from portal.core.i18n import _l
+from portal.projects.forms import REQUIRED
+
+
+class SwedishDateOrTimeField(SwedishDateTimeField):
+    """As SwedishDateTimeField, in a plain text box: a date alone means its midnight, which an
+    all-day event needs and a datetime-local box cannot hold."""
+
+    widget = TextInput()
+    formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+
+
+class EventForm(AudienceForm):
+    title = StringField(_l("Rubrik"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    starts_at = SwedishDateOrTimeField(
+        _l("Börjar"),
+        validators=[InputRequired(REQUIRED)],
+        description=_l(
+            "Svensk tid, till exempel 2026-12-02 08:00, eller bara datum för en heldag."
+        ),
+    )
+    ends_at = SwedishDateOrTimeField(
+        _l("Slutar"),
+        validators=[InputRequired(REQUIRED)],
+        description=_l("Svensk tid, till exempel 2026-12-02 16:00."),
+    )
+    all_day = BooleanField(
+        _l("Heldag"), description=_l("Bara datumen räknas; händelsen varar hela dagarna.")
+    )
+    place = StringField(_l("Plats"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(
+        _l("Beskrivning"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Du kan använda Markdown."),
+    )
+    submit = SubmitField(_l("Spara händelsen"))
+
+
+class DeleteEventForm(FlaskForm):
+    submit = SubmitField(_l("Ta bort händelsen"))

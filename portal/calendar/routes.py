@@ -1,0 +1,145 @@
+"""Calendar pages: the months, one event, writing events (staff and admins), the iCal feed."""
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts import feeds
+from portal.calendar import bp, services
+from portal.calendar.forms import DeleteEventForm, EventForm
+from portal.calendar.ical import calendar_feed
+from portal.calendar.models import Event
+from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
+from portal.core.audience import AUDIENCES
+from portal.core.dates import STOCKHOLM
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, show_error
+from portal.core.i18n import _l, translated
+from portal.core.permissions import require_role
+from portal.extensions import db
+
+FEED = "calendar"
+
+
+@bp.route("/kalender")
+@login_required
+def calendar_page():
+    page = calendar_for(
+        current_user,
+        month=request.args.get("fran"),
+        show=request.args.get("visa", "allt"),
+        only_mine=request.args.get("mina") == "1",
+    )
+    return render_template(
+        "calendar/calendar.html",
+        page=page,
+        show_choices=translated(SHOW),
+        deadline_title=deadline_title,
+        event_when=event_when,
+        may_write=services.writes_events(current_user),
+    )
+
+
+@bp.route("/kalender/<int:event_id>")
+@login_required
+def event(event_id: int):
+    item = services.readable_event(current_user, event_id)
+    if item is None:
+        abort(404)
+    return render_template(
+        "calendar/event.html",
+        event=item,
+        month=item.starts_at.astimezone(STOCKHOLM).strftime("%Y-%m"),
+        event_when=event_when,
+        audiences=translated(AUDIENCES),
+        may_write=services.writes_events(current_user),
+    )
+
+
+def _event_form(event: Event | None) -> EventForm:
+    data = None
+    if event is not None:
+        data = {
+            "title": event.title,
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+            "all_day": event.all_day,
+            "place": event.place,
+            "description": event.description,
+            "audience": event.audience,
+            "organisation_ids": [organisation.id for organisation in event.organisations],
+            "audience_project_id": event.audience_project_id,
+        }
+    form = EventForm(data=data)
+    form.set_audience_choices()
+    return form
+
+
+def _edit(event: Event | None):
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_event(
+                current_user,
+                event,
+                title=form.title.data,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+                all_day=form.all_day.data,
+                place=form.place.data,
+                description=form.description.data,
+                audience=form.audience.data,
+                organisation_ids=form.organisation_ids.data or [],
+                audience_project_id=form.audience_project_id.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Händelsen är sparad."))
+            return redirect(url_for("calendar.event", event_id=saved.id))
+    return render_template(
+        "calendar/form.html", form=form, event=event, delete_form=DeleteEventForm(formdata=None)
+    )
+
+
+@bp.route("/kalender/ny", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def new_event():
+    return _edit(None)
+
+
+@bp.route("/kalender/<int:event_id>/andra", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def edit_event(event_id: int):
+    return _edit(db.get_or_404(Event, event_id))
+
+
+@bp.route("/kalender/<int:event_id>/ta-bort", methods=["POST"])
+@require_role("staff", "admin")
+def delete_event(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    if not DeleteEventForm().validate_on_submit():
+        abort(400)
+    services.delete_event(current_user, event)
+    db.session.commit()
+    flash_success(_l("Händelsen är borttagen."))
+    return redirect(url_for("calendar.calendar_page"))
+
+
+feeds.add_feed_settings_routes(
+    bp,
+    FEED,
+    "/kalender/flode",
+    "calendar/feed_settings.html",
+    _l("Kalenderflödet är avstängt. Den gamla adressen fungerar inte längre."),
+)
+
+
+@bp.route("/kalender/flode/<token>.ics")
+def feed(token: str):
+    """The iCal feed of what the token's owner may see: no login, the address is the key."""
+    reader = feeds.feed_reader(token, FEED)
+    if reader is None:
+        abort(404)
+    return Response(calendar_feed(reader), content_type="text/calendar; charset=utf-8")
