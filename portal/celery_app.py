@@ -61,9 +61,13 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.news.tasks.publish_due_news",
                 "schedule": float(app.config["NEWS_PUBLISH_SECONDS"]),
             },
+            "purge-document-bin": {
+                "task": "portal.documents.tasks.purge_bin",
+                "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
+            },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
-        "imports": ("portal.notifications.tasks", "portal.news.tasks"),
+        "imports": ("portal.notifications.tasks", "portal.news.tasks", "portal.documents.tasks"),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }
 
