@@ -102,6 +102,7 @@ def _listing(folder: DocumentFolder | None):
         listing=services.folder_page(current_user, folder),
         kinds=translated(filetypes.KINDS),
         manages=manages,
+        may_upload=services.may_upload_somewhere(current_user),
         move_form=MoveFolderForm(formdata=None),
         delete_form=ConfirmForm(formdata=None),
     )
@@ -297,7 +298,10 @@ def _upload(form_file) -> services.Upload:
 @bp.route("/dokument/ny", methods=["GET", "POST"])
 @login_required
 def new_document():
-    """Staff upload anywhere; others to a project they are on (the form offers only those)."""
+    """Staff upload anywhere; others to a project they are on (the form offers only those),
+    so a member on no project is refused."""
+    if not services.may_upload_somewhere(current_user):
+        abort(403)
     form = _document_form(
         None,
         folder_id=_int(request.args.get("mapp")),

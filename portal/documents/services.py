@@ -83,6 +83,13 @@ def may_upload(user: User, project: Project | None) -> bool:
     return project is not None and can_post_update(project, user)
 
 
+def may_upload_somewhere(user: User) -> bool:
+    if manages_documents(user):
+        return True
+    mine = select(Project.id).where(is_mine(user, Project.id)).limit(1)
+    return db.session.scalar(mine) is not None
+
+
 def may_change(user: User, document: Document) -> bool:
     """Staff and admins, whoever uploaded it, and the editors of its project."""
     return (
