@@ -9,7 +9,9 @@ from urllib.parse import quote
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from portal.accounts.models import Organisation
 from portal.core.dates import utcnow
+from portal.demo import load_demo
 from portal.documents import services, storage, tasks
 from portal.documents.models import Document, DocumentFolder, DocumentVersion
 from portal.extensions import db
@@ -472,3 +474,22 @@ def test_metadata_changes_are_audited_with_old_and_new_values(app, client, login
     assert entry.changes["case_number"] == ["LBV 2015/3", "LBV 2015/4"]
     assert entry.changes["retention_years"] == [None, 10]
     assert "Gallras efter 10 år" in client.get(f"/dokument/{document.id}").get_data(True)
+
+
+def test_the_demo_shares_meeting_notes_and_keeps_bokstarts_application_in_its_project(app):
+    load_demo()
+    kramfors = db.session.scalar(select(Organisation).where(Organisation.name.like("Kramfors%")))
+    ange = db.session.scalar(select(Organisation).where(Organisation.name.like("Ånge%")))
+
+    def titles(user):
+        return set(db.session.scalars(select(Document.title).where(services.visible_to(user))))
+
+    notes, application = (
+        "Minnesanteckningar nätverksträff i Kramfors",
+        "Ansökan Bokstart Västernorrland",
+    )
+    assert titles(make_user(organisation=kramfors)) == {notes, application}
+    assert titles(make_user(organisation=ange)) == {notes}
+    for version in db.session.scalars(select(DocumentVersion)):
+        assert storage.path_of(version.storage_key).read_bytes().startswith(b"%PDF-")
+        assert "barn" in version.extracted_text
