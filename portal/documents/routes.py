@@ -44,6 +44,8 @@ def allow_large_uploads(endpoint, values):
 
 @bp.errorhandler(413)
 def too_large(error):
+    if request.endpoint not in UPLOADS:
+        return render_template("errors/error.html", code=413), 413
     megabytes = current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)
     detail = _l(
         "Filen är större än %(megabytes)s MB, som är det största portalen tar emot. Inget har "
