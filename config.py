@@ -59,6 +59,10 @@ class Config:
     # beat once a day at this Swedish time.
     DEADLINE_REMINDER_DAYS = env("DEADLINE_REMINDER_DAYS", "14,3")
     DEADLINE_REMINDER_TIME = env("DEADLINE_REMINDER_TIME", "07:00")
+    # Documents: the largest file taken (uploads get this plus room for the form's fields as
+    # their request limit), and how often beat purges the bin and resends lost text extraction.
+    DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+    DOCUMENT_PURGE_SECONDS = env_int("DOCUMENT_PURGE_SECONDS", 3600)
 
     PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")

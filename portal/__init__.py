@@ -74,11 +74,17 @@ def _init_extensions(app: Flask) -> None:
 
     outbox.register_after_commit_dispatch(app)
 
+    from portal.documents import storage, tasks
+
+    storage.register_session_hooks()
+    tasks.register_after_commit_dispatch()
+
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.accounts.admin import bp as admin_bp
     from portal.calendar import bp as calendar_bp
+    from portal.documents import bp as documents_bp
     from portal.main import bp as main_bp
     from portal.news import bp as news_bp
     from portal.notifications import bp as notifications_bp
@@ -91,3 +97,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(documents_bp)

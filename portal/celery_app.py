@@ -74,12 +74,17 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.calendar.tasks.send_deadline_reminders",
                 "schedule": daily_at(app.config["DEADLINE_REMINDER_TIME"]),
             },
+            "purge-document-bin": {
+                "task": "portal.documents.tasks.purge_bin",
+                "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
+            },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         "imports": (
             "portal.notifications.tasks",
             "portal.news.tasks",
             "portal.calendar.tasks",
+            "portal.documents.tasks",
         ),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }

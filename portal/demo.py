@@ -4,6 +4,7 @@ Loading it twice is safe: what exists is left as it is.
 
 Rows are built directly with the models so the demo does not depend on the services' rules."""
 
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -13,6 +14,10 @@ from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
 from portal.calendar.models import Event
 from portal.core.dates import STOCKHOLM, utcnow
+from portal.documents import storage
+from portal.documents.filetypes import PDF
+from portal.documents.models import Document, DocumentFolder, DocumentVersion
+from portal.documents.pdf import tiny_pdf
 from portal.extensions import db
 from portal.news.models import NewsItem
 from portal.projects.models import (
@@ -98,6 +103,7 @@ def load_demo() -> list[dict]:
     db.session.flush()
     load_news(date.today())
     load_events(date.today())
+    load_documents()
     db.session.commit()
     return DEMO_USERS
 
@@ -520,6 +526,45 @@ def load_events(today: date) -> None:
     for spec in events:
         if spec["title"] not in existing:
             db.session.add(Event(**spec, author=staff))
+
+
+def load_documents() -> None:
+    """Meeting notes in the folder "Protokoll" for everyone, and Bokstart's application for
+    its team and participants only: small PDFs made now, their text already extracted."""
+    if db.session.scalar(select(Document.id).limit(1)) is not None:
+        return
+    staff = db.session.scalar(select(User).where(User.email == STAFF))
+    bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
+    notes = DocumentFolder(name="Protokoll", position=1)
+    specs = [
+        (
+            "Minnesanteckningar nätverksträff i Kramfors",
+            ["Nätverksträff för barnbibliotekarier", "Läsfrämjande för barn i hela länet."],
+            {"folder": notes, "visibility": "everyone"},
+        ),
+        (
+            "Ansökan Bokstart Västernorrland",
+            ["Ansökan till Kulturrådet", "Bokstart: språkutveckling för de allra minsta barnen."],
+            {"project": bokstart, "visibility": "project" if bokstart else "everyone"},
+        ),
+    ]
+    for title, lines, fields in specs:
+        data = tiny_pdf(title, *lines)
+        received = storage.receive(io.BytesIO(data), len(data))
+        key = storage.keep(db.session(), received)
+        version = DocumentVersion(
+            number=1,
+            is_current=True,
+            filename=f"{title}.pdf",
+            mime_type=PDF,
+            size_bytes=received.size,
+            sha256=received.sha256,
+            storage_key=key,
+            uploaded_by=staff,
+            extracted_text="\n".join([title, *lines]),
+            extracted_at=utcnow(),
+        )
+        db.session.add(Document(title=title, created_by=staff, versions=[version], **fields))
 
 
 def projects_running_now(today: date) -> list[dict]:

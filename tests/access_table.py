@@ -125,6 +125,18 @@ NEW_EVENT = {
     "ends_at": "2027-03-11 16:00",
     "audience": "everyone",
 }
+# Documents: everyone signed in reads what is for everyone; staff and admins manage folders and
+# the bin. The sample member is on no project, so has nowhere to upload and cannot change the
+# sample document (uploaded by staff); its team's editors could.
+FOLDER = {"folder_id": Sample("document_folder")}
+DOCUMENT = {"document_id": Sample("document")}
+NEW_DOCUMENT = {
+    "title": "Regional biblioteksplan 2015–2017",
+    "visibility": "everyone",
+    "retention": "keep",
+    "file": Sample("pdf_upload"),
+}
+DOCUMENT_FIELDS = {"title": "Biblioteksplan", "visibility": "everyone", "retention": "keep"}
 
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
@@ -368,6 +380,42 @@ ACCESS: dict[str, Route] = {
     ),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
+    "documents.document_list": Route({"GET": Rule(SIGNED_IN)}),
+    "documents.folder": Route({"GET": Rule(SIGNED_IN)}, url_values=FOLDER),
+    "documents.new_folder": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form={"name": "Styrdokument"})}
+    ),
+    "documents.rename_folder": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form={"name": "Planer"})},
+        url_values=FOLDER,
+    ),
+    "documents.move_folder": Route({"POST": Rule(MANAGERS, form={"step": "1"})}, url_values=FOLDER),
+    "documents.delete_folder": Route({"POST": Rule(MANAGERS)}, url_values=FOLDER),
+    "documents.document": Route({"GET": Rule(SIGNED_IN)}, url_values=DOCUMENT),
+    "documents.new_document": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_DOCUMENT)}
+    ),
+    "documents.edit_document": Route(
+        {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=DOCUMENT_FIELDS)},
+        url_values=DOCUMENT,
+    ),
+    "documents.new_version": Route(
+        {"POST": Rule(EDITORS, form={"file": Sample("pdf_upload")})}, url_values=DOCUMENT
+    ),
+    "documents.download": Route({"GET": Rule(SIGNED_IN)}, url_values=DOCUMENT),
+    "documents.download_version": Route(
+        {"GET": Rule(SIGNED_IN)}, url_values={**DOCUMENT, "number": 1}
+    ),
+    "documents.restore_version": Route(
+        {"POST": Rule(EDITORS)},
+        url_values={"document_id": Sample("versioned_document"), "number": 1},
+    ),
+    "documents.delete_document": Route({"POST": Rule(EDITORS)}, url_values=DOCUMENT),
+    "documents.document_bin": Route({"GET": Rule(MANAGERS)}),
+    "documents.restore_from_bin": Route(
+        {"POST": Rule(MANAGERS)}, url_values={"document_id": Sample("binned_document")}
+    ),
+    "documents.project_documents": Route({"GET": Rule(SIGNED_IN)}, url_values=CORE),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
     "notifications.retry": Route(
         {"POST": Rule(ADMIN_ONLY)},

@@ -4,6 +4,7 @@ The expected outcomes live in tests/access_table.py. Each request runs in its ow
 context, as in production, so who is logged in comes from the session cookie alone.
 """
 
+import io
 import re
 import tempfile
 import uuid
@@ -17,14 +18,17 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import feeds, tokens
-from portal.accounts.models import Invitation
+from portal.accounts.models import Invitation, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
+from portal.documents import services as document_services
+from portal.documents.models import DocumentFolder
 from portal.extensions import db
 from portal.news.models import NewsComment, NewsItem
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
+from tests.documents.factories import make_document, plan_pdf
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
@@ -182,6 +186,35 @@ def _published_news():
     return item
 
 
+def _document_author():
+    author = db.session.scalar(select(User).where(User.email == "dokument@lansbiblioteket.example"))
+    return author or make_user(role="staff", email="dokument@lansbiblioteket.example")
+
+
+def _document_folder() -> int:
+    """An empty folder with a sibling after it, so it can move down."""
+    folder = DocumentFolder(name="Styrdokument", position=1)
+    db.session.add_all([folder, DocumentFolder(name="Protokoll", position=2)])
+    db.session.commit()
+    return folder.id
+
+
+def _versioned_document() -> int:
+    document = make_document(_document_author(), "Plan med två versioner")
+    document_services.upload_version(
+        _document_author(), document, document_services.Upload(io.BytesIO(plan_pdf()), "v2.pdf")
+    )
+    db.session.commit()
+    return document.id
+
+
+def _binned_document() -> int:
+    document = make_document(_document_author(), "Borttagen plan")
+    document_services.delete_document(_document_author(), document)
+    db.session.commit()
+    return document.id
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -215,6 +248,11 @@ SAMPLE_MAKERS = {
     "feed_token": lambda: _feed_token(),
     "event": lambda: _event().id,
     "calendar_feed_token": _calendar_feed_token,
+    "document_folder": _document_folder,
+    "document": lambda: make_document(_document_author()).id,
+    "versioned_document": _versioned_document,
+    "binned_document": _binned_document,
+    "pdf_upload": lambda: (io.BytesIO(plan_pdf()), "plan.pdf"),
 }
 
 

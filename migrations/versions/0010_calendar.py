@@ -4,7 +4,7 @@ The news feed's tokens move into feed_tokens (kind "news"), so addresses people 
 keep working; the calendar's iCal feed uses the same table with kind "calendar".
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 03:12:56.978396
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

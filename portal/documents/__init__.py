@@ -1,0 +1,7 @@
+"""Documents: folders, files with versions and public-record fields, aimed at an audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__)
+
+from portal.documents import routes  # noqa: E402,F401

@@ -1,0 +1,487 @@
+"""Document pages: folders, a document with its versions, uploads, downloads and the bin."""
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l, translated
+from portal.core.permissions import require_role
+from portal.documents import bp, filetypes, services, storage
+from portal.documents.forms import (
+    FILE_HINT,
+    BinRestoreForm,
+    ConfirmForm,
+    DeleteDocumentForm,
+    DocumentForm,
+    FolderForm,
+    MoveFolderForm,
+    RenameFolderForm,
+    RestoreForm,
+    VersionForm,
+)
+from portal.documents.models import RETENTIONS, VISIBILITIES, Document, DocumentFolder
+from portal.extensions import db
+from portal.projects import queries as project_queries
+from portal.projects.lookup import project_by_slug
+
+UPLOADS = {"documents.new_document", "documents.new_version"}
+# Room for the form's other fields next to the file itself.
+FORM_ROOM = 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def allow_large_uploads(endpoint, values):
+    """Uploads may be as large as DOCUMENT_MAX_BYTES; every other request keeps the portal's
+    MAX_CONTENT_LENGTH. (This runs before the CSRF check reads the form.)"""
+    if endpoint in UPLOADS and request.method == "POST":
+        request.max_content_length = current_app.config["DOCUMENT_MAX_BYTES"] + FORM_ROOM
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    if request.endpoint not in UPLOADS:
+        return render_template("errors/error.html", code=413), 413
+    megabytes = current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)
+    detail = _l(
+        "Filen är större än %(megabytes)s MB, som är det största portalen tar emot. Inget har "
+        "sparats. Dela upp filen eller gör den mindre och försök igen.",
+        megabytes=megabytes,
+    )
+    return render_template("errors/error.html", code=413, detail=detail), 413
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """1 234 567 bytes as "1,2 MB", Swedish style."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _saved(form, change, message, target):
+    """Run one service call: commit, say `message` and redirect to `target(result)`; or roll
+    back and put its Swedish message beside the field (None: the view shows the form again).
+    An upload past DOCUMENT_MAX_BYTES becomes the 413 page with nothing kept."""
+    try:
+        result = change()
+    except storage.TooLarge:
+        db.session.rollback()
+        abort(413)
+    except ValidationError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    flash_success(message)
+    return redirect(target(result))
+
+
+# --- Folders ---------------------------------------------------------------------------------
+
+
+def _folder_or_404(folder_id: int) -> DocumentFolder:
+    return db.get_or_404(DocumentFolder, folder_id)
+
+
+def _listing(folder: DocumentFolder | None):
+    manages = services.manages_documents(current_user)
+    return render_template(
+        "documents/list.html",
+        listing=services.folder_page(current_user, folder),
+        kinds=translated(filetypes.KINDS),
+        manages=manages,
+        may_upload=services.may_upload_somewhere(current_user),
+        move_form=MoveFolderForm(formdata=None),
+        delete_form=ConfirmForm(formdata=None),
+    )
+
+
+@bp.route("/dokument")
+@login_required
+def document_list():
+    return _listing(None)
+
+
+@bp.route("/dokument/mappar/<int:folder_id>")
+@login_required
+def folder(folder_id: int):
+    return _listing(_folder_or_404(folder_id))
+
+
+def _folder_choices(empty_label) -> list:
+    return select_choices(
+        [("", empty_label)]
+        + [(row.id, "\u2003" * depth + row.name) for row, depth in services.folder_tree()]
+    )
+
+
+@bp.route("/dokument/mappar/ny", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def new_folder():
+    form = FolderForm(data={"parent_id": _int(request.args.get("i"))})
+    form.parent_id.choices = _folder_choices(_l("Överst (ingen mapp)"))
+    if form.validate_on_submit():
+        done = _saved(
+            form,
+            lambda: services.create_folder(current_user, form.name.data, form.parent_id.data),
+            _l("Mappen är skapad."),
+            lambda created: url_for("documents.folder", folder_id=created.id),
+        )
+        if done:
+            return done
+    return render_template("documents/folder_form.html", form=form, folder=None)
+
+
+@bp.route("/dokument/mappar/<int:folder_id>/andra", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def rename_folder(folder_id: int):
+    folder = _folder_or_404(folder_id)
+    form = RenameFolderForm(data={"name": folder.name})
+    if form.validate_on_submit():
+        done = _saved(
+            form,
+            lambda: services.rename_folder(current_user, folder, form.name.data),
+            _l("Mappen har bytt namn."),
+            lambda _: url_for("documents.folder", folder_id=folder.id),
+        )
+        if done:
+            return done
+    return render_template("documents/folder_form.html", form=form, folder=folder)
+
+
+@bp.route("/dokument/mappar/<int:folder_id>/flytta", methods=["POST"])
+@require_role("staff", "admin")
+def move_folder(folder_id: int):
+    folder = _folder_or_404(folder_id)
+    form = MoveFolderForm()
+    if not form.validate_on_submit() or form.step.data not in ("-1", "1"):
+        abort(400)
+    services.move_folder(current_user, folder, int(form.step.data))
+    db.session.commit()
+    return redirect(_folder_url(folder.parent_id))
+
+
+@bp.route("/dokument/mappar/<int:folder_id>/ta-bort", methods=["POST"])
+@require_role("staff", "admin")
+def delete_folder(folder_id: int):
+    folder = _folder_or_404(folder_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    parent_id = folder.parent_id
+    try:
+        services.delete_folder(current_user, folder)
+    except ValidationError as error:
+        db.session.rollback()
+        return render_template("documents/folder_not_empty.html", folder=folder, error=error), 400
+    db.session.commit()
+    flash_success(_l("Mappen är borttagen."))
+    return redirect(_folder_url(parent_id))
+
+
+def _folder_url(folder_id: int | None) -> str:
+    if folder_id is None:
+        return url_for("documents.document_list")
+    return url_for("documents.folder", folder_id=folder_id)
+
+
+# --- A document ------------------------------------------------------------------------------
+
+
+def _readable_or_404(document_id: int) -> Document:
+    document = services.readable_document(current_user, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+def _changeable_or_403(document_id: int) -> Document:
+    document = _readable_or_404(document_id)
+    if not services.may_change(current_user, document):
+        abort(403)
+    return document
+
+
+@bp.route("/dokument/<int:document_id>")
+@login_required
+def document(document_id: int):
+    return _document_page(_readable_or_404(document_id), VersionForm(formdata=None))
+
+
+def _document_page(document: Document, version_form: VersionForm, status: int = 200):
+    may_change = services.may_change(current_user, document)
+    version_form.file.description = _file_hint()
+    return (
+        render_template(
+            "documents/document.html",
+            document=document,
+            current=services.version_of(document, None),
+            may_change=may_change,
+            version_form=version_form,
+            restore_form=RestoreForm(formdata=None),
+            delete_form=DeleteDocumentForm(formdata=None),
+            bin_days=services.BIN_DAYS,
+            kinds=translated(filetypes.KINDS),
+            visibilities=translated(VISIBILITIES),
+            retentions=translated(RETENTIONS),
+        ),
+        status,
+    )
+
+
+def _file_hint() -> str:
+    return str(FILE_HINT) % {"megabytes": current_app.config["DOCUMENT_MAX_BYTES"] // 2**20}
+
+
+def _document_form(document: Document | None, **overrides) -> DocumentForm:
+    data = None
+    if document is not None:
+        data = {
+            "title": document.title,
+            "description": document.description,
+            "folder_id": document.folder_id,
+            "project_id": document.project_id,
+            "visibility": document.visibility,
+            "organisation_ids": [organisation.id for organisation in document.organisations],
+            "case_number": document.case_number,
+            "document_date": document.document_date,
+            "retention": document.retention,
+            "retention_years": document.retention_years,
+        }
+    elif overrides:
+        data = overrides
+    form = DocumentForm(data=data)
+    form.folder_id.choices = _folder_choices(_l("Ingen mapp"))
+    projects = services.upload_projects(current_user)
+    kept = document is not None and document.project is not None
+    if kept and all(project_id != document.project_id for project_id, _ in projects):
+        projects.append((document.project_id, document.project.title))
+    form.project_id.choices = select_choices([("", _l("Inget projekt")), *projects])
+    form.organisation_ids.choices = select_choices(project_queries.organisation_choices())
+    form.file.description = _file_hint()
+    return form
+
+
+def _fields(form: DocumentForm) -> services.DocumentFields:
+    return services.DocumentFields(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        folder_id=form.folder_id.data,
+        project_id=form.project_id.data,
+        visibility=form.visibility.data,
+        organisation_ids=form.organisation_ids.data or [],
+        case_number=form.case_number.data or "",
+        document_date=form.document_date.data,
+        retention=form.retention.data,
+        retention_years=form.retention_years.data,
+    )
+
+
+def _upload(form_file) -> services.Upload:
+    upload = form_file.data
+    if upload is None or not getattr(upload, "filename", None):
+        return services.Upload(stream=None, filename="")
+    return services.Upload(stream=upload.stream, filename=upload.filename)
+
+
+@bp.route("/dokument/ny", methods=["GET", "POST"])
+@login_required
+def new_document():
+    """Staff upload anywhere; others to a project they are on (the form offers only those),
+    so a member on no project is refused."""
+    if not services.may_upload_somewhere(current_user):
+        abort(403)
+    form = _document_form(
+        None,
+        folder_id=_int(request.args.get("mapp")),
+        project_id=_int(request.args.get("projekt")),
+        visibility="project" if request.args.get("projekt") else "everyone",
+    )
+    if form.validate_on_submit():
+        done = _saved(
+            form,
+            lambda: services.upload_document(current_user, _fields(form), _upload(form.file)),
+            _l("Dokumentet är uppladdat."),
+            lambda created: url_for("documents.document", document_id=created.id),
+        )
+        if done:
+            return done
+    return render_template("documents/form.html", form=form, document=None)
+
+
+@bp.route("/dokument/<int:document_id>/andra", methods=["GET", "POST"])
+@login_required
+def edit_document(document_id: int):
+    document = _changeable_or_403(document_id)
+    form = _document_form(document)
+    if form.validate_on_submit():
+        done = _saved(
+            form,
+            lambda: services.update_document(current_user, document, _fields(form)),
+            _l("Dokumentet är sparat."),
+            lambda _: url_for("documents.document", document_id=document.id),
+        )
+        if done:
+            return done
+    return render_template("documents/form.html", form=form, document=document)
+
+
+@bp.route("/dokument/<int:document_id>/versioner", methods=["POST"])
+@login_required
+def new_version(document_id: int):
+    document = _changeable_or_403(document_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        done = _saved(
+            form,
+            lambda: services.upload_version(current_user, document, _upload(form.file)),
+            _l("En ny version är uppladdad."),
+            lambda _: url_for("documents.document", document_id=document.id),
+        )
+        if done:
+            return done
+        document = _readable_or_404(document_id)
+    return _document_page(document, form, 400)
+
+
+@bp.route("/dokument/<int:document_id>/ladda-ner")
+@login_required
+def download(document_id: int):
+    return _send(_readable_or_404(document_id), None)
+
+
+@bp.route("/dokument/<int:document_id>/versioner/<int:number>/ladda-ner")
+@login_required
+def download_version(document_id: int, number: int):
+    return _send(_readable_or_404(document_id), number)
+
+
+def _send(document: Document, number: int | None):
+    version = services.version_of(document, number)
+    if version is None:
+        abort(404)
+    path = storage.path_of(version.storage_key)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=version.mime_type, as_attachment=True, etag=False)
+    response.headers["Content-Disposition"] = content_disposition(version.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def content_disposition(filename: str) -> str:
+    """Always a download: the name percent-encoded as UTF-8, with a plain ASCII fallback."""
+    letters = unicodedata.normalize("NFKD", filename)
+    fallback = "".join(char for char in letters if not unicodedata.combining(char))
+    fallback = re.sub(r"[^A-Za-z0-9._ ()-]", "_", fallback).strip() or "dokument"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@bp.route("/dokument/<int:document_id>/versioner/<int:number>/aterstall", methods=["POST"])
+@login_required
+def restore_version(document_id: int, number: int):
+    document = _changeable_or_403(document_id)
+    if not RestoreForm().validate_on_submit():
+        abort(400)
+    if services.version_of(document, number) is None:
+        abort(404)
+    try:
+        version = services.restore_version(current_user, document, number)
+    except ValidationError as error:
+        db.session.rollback()
+        version_form = VersionForm(formdata=None)
+        version_form.form_errors.append(str(error.message))
+        return _document_page(_readable_or_404(document_id), version_form, 400)
+    db.session.commit()
+    flash_success(
+        _l("Version %(old)s är gällande igen, som version %(new)s.", old=number, new=version.number)
+    )
+    return redirect(url_for("documents.document", document_id=document.id))
+
+
+@bp.route("/dokument/<int:document_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_document(document_id: int):
+    document = _changeable_or_403(document_id)
+    if not DeleteDocumentForm().validate_on_submit():
+        abort(400)
+    folder_id = document.folder_id
+    services.delete_document(current_user, document)
+    db.session.commit()
+    flash_success(
+        _l(
+            "Dokumentet ligger i papperskorgen. Länsbiblioteket kan återställa det inom "
+            "%(days)s dagar.",
+            days=services.BIN_DAYS,
+        )
+    )
+    return redirect(_folder_url(folder_id))
+
+
+# --- The bin and a project's documents -------------------------------------------------------
+
+
+@bp.route("/dokument/papperskorg")
+@require_role("staff", "admin")
+def document_bin():
+    return _bin_page()
+
+
+def _bin_page(error: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "documents/bin.html",
+            documents=services.binned_documents(),
+            restorable_until=services.restorable_until,
+            restore_form=BinRestoreForm(formdata=None),
+            error=error,
+            bin_days=services.BIN_DAYS,
+        ),
+        status,
+    )
+
+
+@bp.route("/dokument/papperskorg/<int:document_id>/aterstall", methods=["POST"])
+@require_role("staff", "admin")
+def restore_from_bin(document_id: int):
+    document = services.binned_document(document_id)
+    if document is None:
+        abort(404)
+    if not BinRestoreForm().validate_on_submit():
+        abort(400)
+    try:
+        services.restore_from_bin(current_user, document)
+    except ValidationError as error:
+        db.session.rollback()
+        return _bin_page(str(error.message), 400)
+    db.session.commit()
+    flash_success(_l("Dokumentet är återställt."))
+    return redirect(url_for("documents.document", document_id=document.id))
+
+
+@bp.route("/projekt/<slug>/dokument")
+@login_required
+def project_documents(slug: str):
+    project = project_by_slug(slug)
+    return render_template(
+        "documents/project.html",
+        project=project,
+        documents=services.project_documents(current_user, project),
+        may_upload=services.may_upload(current_user, project),
+        kinds=translated(filetypes.KINDS),
+        active_tab="documents",
+    )

@@ -1,0 +1,56 @@
+"""Celery tasks for documents: text extraction after an upload commits, and beat's purge of the
+bin (which also resends extraction for versions whose task never reached the broker)."""
+
+import logging
+
+from celery import shared_task
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.documents import services
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="portal.documents.tasks.extract_text", time_limit=300)
+def extract_text(version_id: int) -> int:
+    text = services.extract_version_text(version_id)
+    db.session.commit()
+    return len(text or "")
+
+
+@shared_task(name="portal.documents.tasks.purge_bin")
+def purge_bin() -> int:
+    purged = services.purge_bin()
+    db.session.commit()
+    for version_id in services.versions_without_text():
+        if not send_extraction_task(version_id):
+            break
+    return len(purged)
+
+
+def send_extraction_task(version_id: int) -> bool:
+    try:
+        extract_text.apply_async(args=[version_id], retry=False)
+    except Exception as error:  # the broker is unreachable: beat's purge resends it later
+        log.warning("Could not send text extraction for version %s: %s", version_id, error)
+        return False
+    return True
+
+
+def register_after_commit_dispatch() -> None:
+    """Extraction tasks go to the broker only once the upload has committed."""
+    if getattr(register_after_commit_dispatch, "done", False):
+        return
+    register_after_commit_dispatch.done = True
+
+    @event.listens_for(Session, "after_commit")
+    def dispatch_after_commit(session: Session) -> None:
+        for version_id in session.info.pop(services.PENDING_TEXT, []):
+            if not send_extraction_task(version_id):
+                break
+
+    @event.listens_for(Session, "after_rollback")
+    def forget_after_rollback(session: Session) -> None:
+        session.info.pop(services.PENDING_TEXT, None)
