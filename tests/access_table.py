@@ -342,6 +342,7 @@ ACCESS: dict[str, Route] = {
     "news.renew_feed": Route({"POST": Rule(SIGNED_IN)}),
     "news.close_feed": Route({"POST": Rule(SIGNED_IN, writes=False)}),
     "news.feed": Route({"GET": Rule(PUBLIC)}, url_values={"token": Sample("feed_token")}),
+    "search.search": Route({"GET": Rule(SIGNED_IN)}),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
