@@ -222,7 +222,8 @@ def test_the_results_page_runs_the_same_number_of_statements_as_data_grows(in_re
         make_project(f"Läsombud {number}", summary="Läsombud")
         comment(news(f"Läsombud {number}", "Läsombud"), "Läsombud igen.")
     assert services.search(reader, "läsombud").total == 3 + 15 * 3
-    assert _search_statements(reader, "läsombud") == few == 2
+    assert _search_statements(reader, "läsombud") == few
+    assert few <= 2  # on PostgreSQL, SET LOCAL jit = off first
 
 
 def test_a_changed_project_title_is_found_by_the_new_word_not_the_old(in_request):
@@ -255,7 +256,7 @@ def test_a_changed_comment_is_found_by_its_new_words(in_request):
     assert services.search(reader, "timrå").total == 0
 
 
-def test_more_than_a_thousand_hits_are_not_counted_to_the_end(in_request):
+def test_more_hits_than_are_counted_say_so_and_page_only_those(in_request):
     reader = make_user()
     area = make_goal_area()
     db.session.execute(
