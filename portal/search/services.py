@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
+    exists,
     func,
     literal,
     literal_column,
@@ -27,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as text_sql
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.sql.selectable import Exists
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.accounts.models import User
 from portal.core.dates import utcnow
@@ -38,7 +41,7 @@ from portal.search.index import FTS_TABLE, VECTOR_COLUMN
 from portal.search.sources import SOURCES, Source
 
 PER_PAGE = 20
-COUNT_CAP = 500
+COUNT_CAP = 200
 # ts_headline reads at most this much of a text; its cost grows with the length.
 SNIPPET_SOURCE_CHARS = 20_000
 SWEDISH = literal_column("'swedish'::regconfig")
@@ -121,6 +124,20 @@ class _Postgres:
     def highlighted(value: str, terms: list[str], whole: bool) -> Markup:
         return text.marked(value)
 
+    @staticmethod
+    def per_row(condition):
+        """The permission condition with each EXISTS behind an OFFSET 0 fence, so PostgreSQL
+        tests it on each of the few rows a page reads (through the small indexes news' rules
+        were written for) instead of first hashing, say, all 28 000 projects a library takes
+        part in: 3 ms instead of 60 for a word in every news item."""
+
+        def fenced(element):
+            if isinstance(element, Exists):
+                return exists(element.element.element.offset(0))
+            return None
+
+        return replacement_traverse(condition, {}, fenced)
+
 
 class _Sqlite:
     """FTS5 over the stems kept in `search_index` (see index.py); bm25 weighs a word in the
@@ -155,6 +172,10 @@ class _Sqlite:
     @staticmethod
     def highlighted(value: str, terms: list[str], whole: bool) -> Markup:
         return text.highlight(value, set(text.query_stems(terms)), whole=whole)
+
+    @staticmethod
+    def per_row(condition):
+        return condition
 
 
 BACKENDS = {"postgresql": _Postgres(), "sqlite": _Sqlite()}
@@ -194,7 +215,9 @@ def _candidates(backend, source: Source, reader: _BoundReader, ranked: bool):
     for target, on in source.joins():
         statement = statement.join(target, on)
     statement = (
-        statement.where(backend.matches(source), source.visible(reader, bindparam("now")))
+        statement.where(
+            backend.matches(source), backend.per_row(source.visible(reader, bindparam("now")))
+        )
         .order_by(model.id.desc())
         .limit(COUNT_CAP + 1)
     )
