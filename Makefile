@@ -26,6 +26,7 @@ extract-messages: $(STAMP)
 
 run: install
 	$(BIN)/flask --app wsgi db upgrade
+	@$(BIN)/flask --app wsgi portal reindex-search >/dev/null
 	@echo "Demo accounts (role, email, password):"
 	@$(BIN)/flask --app wsgi portal demo
 	@echo "Open http://127.0.0.1:$(PORT)/ — Ctrl-C stops web, worker and beat."

@@ -1,5 +1,7 @@
 """`make bench`: seed PostgreSQL, serve with gunicorn (2 workers), measure pages against the floor.
 
+The pages include the search over the 100 000 projects and the news (BENCH_NEWS, with comments).
+
 Each page is measured with wrk on loopback against the floor page in the same run, alternating
 floor and page for several rounds, because these machines drift 10–20 % over minutes: only the
 same-run ratio means anything. Prints requests/s, p50 and p99 beside the floor and the targets
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "100000"))
 USERS = int(os.environ.get("BENCH_USERS", "5000"))
+NEWS = int(os.environ.get("BENCH_NEWS", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONCURRENCY = 8
@@ -38,6 +41,9 @@ PAGES = {
     "project list": "/projekt",
     "project list, filtered": "/projekt?status=running&health=at_risk",
     "project page": "/projekt/bank-projekt-4242",
+    # Both words are in every project and most news: the candidates cap is what is measured.
+    "search, common words": "/sok?q=l%C3%A4sfr%C3%A4mjande+barn",
+    "search, one hit": "/sok?q=b%C3%A4nkprojekt+4242",
 }
 
 
@@ -68,9 +74,9 @@ def prepare(url: str, fresh: bool) -> None:
         upgrade()
         if fresh:
             started = time.perf_counter()
-            seed(PROJECTS, USERS, random.Random(2015))
+            seed(PROJECTS, USERS, random.Random(2015), news=NEWS)
             elapsed = time.perf_counter() - started
-            print(f"seeded {PROJECTS} projects, {USERS} users in {elapsed:.0f} s")
+            print(f"seeded {PROJECTS} projects, {USERS} users, {NEWS} news in {elapsed:.0f} s")
     analyse(url)
 
 

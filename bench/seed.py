@@ -1,4 +1,5 @@
-"""Seed a benchmark database: projects with grants, updates and indicators, and users.
+"""Seed a benchmark database: projects with grants, updates and indicators, users, and news
+with comments for the search.
 
 Rows go in with bulk INSERTs in batches (SQLAlchemy Core executemany), not one ORM object at a
 time, so 100 000 projects take tens of seconds rather than an hour.
@@ -11,8 +12,10 @@ from sqlalchemy import insert, select
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
+from portal.core.dates import utcnow
 from portal.demo import load_demo
 from portal.extensions import db
+from portal.news.models import NewsComment, NewsItem, news_organisations
 from portal.projects.models import (
     GoalArea,
     Grant,
@@ -43,7 +46,7 @@ def _insert(table, rows_factory, total: int) -> None:
     db.session.commit()
 
 
-def seed(projects: int, users: int, rng: random.Random) -> str:
+def seed(projects: int, users: int, rng: random.Random, news: int = 0) -> str:
     """Fill the database; returns the email of a member whose dashboard has projects."""
     load_demo()
     organisations = db.session.execute(
@@ -163,4 +166,56 @@ def seed(projects: int, users: int, rng: random.Random) -> str:
         },
         projects * 2,
     )
+    _seed_news(news, libraries, staff_ids, first_project, projects)
     return BENCH_EMAIL
+
+
+AUDIENCES = ["everyone", "everyone", "everyone", "organisations", "organisations", "project"]
+
+
+def _seed_news(
+    news: int, libraries: list[int], staff_ids: list[int], first_project: int, projects: int
+):
+    """News for everyone, for two libraries or for one project's people, half of them with
+    a comment; their words overlap the projects', so a search meets both."""
+    if not news:
+        return
+    first_news = (db.session.scalar(select(db.func.max(NewsItem.id))) or 0) + 1
+    published = utcnow()
+    _insert(
+        NewsItem,
+        lambda n: {
+            "title": f"Nyhet {n} om läsfrämjandet" if n % 2 else f"Bokcirkel {n} i länet",
+            "body": "Barnen i länet får **böcker** och sagostunder på biblioteket. " * 3,
+            "author_id": staff_ids[n % len(staff_ids)],
+            "status": "published" if n % 20 else "draft",
+            "publish_at": published - timedelta(minutes=n),
+            "pinned": False,
+            "audience": AUDIENCES[n % len(AUDIENCES)],
+            "audience_project_id": first_project + n % projects
+            if AUDIENCES[n % len(AUDIENCES)] == "project"
+            else None,
+            "created_at": published,
+            "updated_at": published,
+        },
+        news,
+    )
+    organisation_news = [n for n in range(news) if AUDIENCES[n % len(AUDIENCES)] == "organisations"]
+    _insert(
+        news_organisations,
+        lambda i: {
+            "news_id": first_news + organisation_news[i // 2],
+            "organisation_id": libraries[(organisation_news[i // 2] + i % 2) % len(libraries)],
+        },
+        len(organisation_news) * 2,
+    )
+    _insert(
+        NewsComment,
+        lambda n: {
+            "news_id": first_news + n * 2,
+            "author_id": staff_ids[n % len(staff_ids)],
+            "body": "Tack! Barnen i Ånge väntar redan på läsfrämjandet.",
+            "created_at": published,
+        },
+        news // 2,
+    )

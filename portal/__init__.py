@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.core.dates import alembic_render_item
     from portal.core.i18n import init_babel
     from portal.core.read_cache import init_read_cache
+    from portal.search.index import include_name
 
     db.init_app(app)
     migrate.init_app(
@@ -63,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=alembic_render_item,
+        include_name=include_name,
     )
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -89,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.news import bp as news_bp
     from portal.notifications import bp as notifications_bp
     from portal.projects import bp as projects_bp
+    from portal.search import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -98,3 +101,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(news_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(search_bp)

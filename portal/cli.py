@@ -51,5 +51,16 @@ def create_admin_command(email: str, name: str, password: str):
     click.echo(f"Admin {user.email} är klar.")
 
 
+@portal_cli.command("reindex-search")
+def reindex_search_command():
+    """Rebuild the search index from the tables (after a bulk load or a restore)."""
+    from portal.search.index import rebuild_index
+
+    counts = rebuild_index()
+    db.session.commit()
+    for kind, count in counts.items():
+        click.echo(f"{kind:10} {count}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(portal_cli)

@@ -143,7 +143,7 @@ PROJECTS = [
         "summary": "Böcker och läsglädje till de allra minsta barnen och deras vuxna.",
         "description": (
             "Bokstart når familjer med barn 0–3 år genom hembesök och barnavårdscentraler "
-            "i **Kramfors** och **Sollefteå**."
+            "i **Kramfors** och **Sollefteå**: läsfrämjande från första början."
         ),
         "goal_area": "Litteratur och läsfrämjande",
         "target_groups": ["Barn och unga"],
@@ -460,7 +460,8 @@ def load_news(today: date) -> None:
             "title": "Bokstart till Västernorrland!",
             "body": (
                 "Kulturrådet har beviljat **600 000 kr** till Bokstart. Familjer med de "
-                "allra minsta barnen i Kramfors och Sollefteå får bokpaket och hembesök."
+                "allra minsta barnen i Kramfors och Sollefteå får bokpaket och hembesök, och "
+                "läsfrämjandet når hela länet."
             ),
             "status": "published",
             "publish_at": utcnow() - timedelta(days=2),

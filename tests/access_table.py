@@ -378,6 +378,7 @@ ACCESS: dict[str, Route] = {
     "calendar.feed": Route(
         {"GET": Rule(PUBLIC)}, url_values={"token": Sample("calendar_feed_token")}
     ),
+    "search.search": Route({"GET": Rule(SIGNED_IN)}),
     "projects.follow": Route({"POST": Rule(SIGNED_IN)}, url_values=PROGRESS),
     "projects.unfollow": Route({"POST": Rule(SIGNED_IN, writes=False)}, url_values=PROGRESS),
     "documents.document_list": Route({"GET": Rule(SIGNED_IN)}),

@@ -16,6 +16,7 @@ from portal.accounts import passwords
 from portal.extensions import db, limiter
 from portal.notifications import outbox
 from portal.notifications.models import OutboundEmail
+from portal.search.index import clear_index
 from tests import factories
 from tests.services import (
     create_postgres_database,
@@ -32,6 +33,7 @@ def empty_database() -> None:
     db.session.rollback()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
+    clear_index()
     db.session.commit()
     db.session.remove()
     db.engine.dispose()

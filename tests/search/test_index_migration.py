@@ -1,0 +1,28 @@
+"""The migration builds the search index on each backend and takes it away again."""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from portal.extensions import db
+from portal.search.index import FTS_TABLE, VECTOR_COLUMN
+from tests.test_migrations import empty_database_url, migration_app  # noqa: F401 (fixtures)
+
+INDEXED_TABLES = ("projects", "news_items", "news_comments")
+
+
+def search_index_present() -> dict[str, bool]:
+    inspector = inspect(db.engine)
+    if db.engine.dialect.name == "sqlite":
+        return {FTS_TABLE: FTS_TABLE in inspector.get_table_names()}
+    return {
+        table: any(c["name"] == VECTOR_COLUMN for c in inspector.get_columns(table))
+        and any(i["name"] == f"ix_{table}_search" for i in inspector.get_indexes(table))
+        for table in INDEXED_TABLES
+    }
+
+
+def test_upgrade_builds_the_search_index_and_downgrade_removes_it(migration_app):  # noqa: F811
+    upgrade()
+    assert all(search_index_present().values())
+    downgrade(revision="0011-1")  # to just before the search index
+    assert not any(search_index_present().values())
