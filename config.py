@@ -55,6 +55,12 @@ class Config:
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
     OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
     NEWS_PUBLISH_SECONDS = env_int("NEWS_PUBLISH_SECONDS", 60)
+    # Emails per delivery task when many go at once (news, digests, the sweep): each batch is
+    # sent over one SMTP connection.
+    OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200)
+    # Digests: the daily one at this hour (Swedish time), the weekly one on this weekday too.
+    DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+    DIGEST_WEEKDAY = env("DIGEST_WEEKDAY", "monday")
 
     PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")

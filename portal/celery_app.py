@@ -15,6 +15,7 @@ duplicate task harmless.
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 
@@ -60,6 +61,20 @@ def celery_config(app: Flask) -> dict:
             "publish-due-news": {
                 "task": "portal.news.tasks.publish_due_news",
                 "schedule": float(app.config["NEWS_PUBLISH_SECONDS"]),
+            },
+            "daily-digest": {
+                "task": "portal.notifications.tasks.send_digests",
+                "schedule": crontab(minute=0, hour=app.config["DIGEST_HOUR"]),
+                "args": ("daily",),
+            },
+            "weekly-digest": {
+                "task": "portal.notifications.tasks.send_digests",
+                "schedule": crontab(
+                    minute=0,
+                    hour=app.config["DIGEST_HOUR"],
+                    day_of_week=app.config["DIGEST_WEEKDAY"],
+                ),
+                "args": ("weekly",),
             },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),

@@ -22,6 +22,7 @@ from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.news import services as news_services
 from portal.news.models import NewsComment, NewsItem
+from portal.notifications import preferences
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
@@ -193,6 +194,9 @@ SAMPLE_MAKERS = {
     "news": lambda: _published_news().id,
     "comment": lambda: _comment().id,
     "feed_token": lambda: _feed_token(),
+    "unsubscribe_token": lambda: preferences.unsubscribe_token(
+        make_user(email="avregistrera@harnosand.example").id, ["news"]
+    ),
 }
 
 
