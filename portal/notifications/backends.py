@@ -5,7 +5,7 @@ import smtplib
 import ssl
 import tempfile
 from contextlib import contextmanager, suppress
-from email.message import EmailMessage
+from email.message import Message as EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 

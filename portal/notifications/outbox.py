@@ -8,10 +8,17 @@ with a growing delay; the beat sweep re-sends rows that are due or whose claim w
 killed mid-send), so no email is dropped.
 """
 
+import email.policy
 import logging
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import email_validator
 from flask import Flask, current_app, render_template
@@ -245,11 +252,43 @@ def claim_many(email_ids: list[int]) -> list[int]:
     return claimed
 
 
-def build_message(row: OutboundEmail) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+# The portal's text is UTF-8 in quoted-printable: readable in the raw message, 7-bit safe.
+UTF8_QP = Charset("utf-8")
+UTF8_QP.header_encoding = UTF8_QP.body_encoding = QP
+# Headers are not folded at 78 characters: a List-Unsubscribe address is one unbreakable word.
+HEADER_POLICY = email.policy.compat32.clone(max_line_length=998)
+
+
+def build_message(row: OutboundEmail) -> Message:
+    """The MIME message of a row: text and HTML alternatives, attachments after them.
+
+    Built with the email package's classic (compat32) classes, not EmailMessage: they make the
+    same message about eight times faster, which is what lets a worker keep up with a plain
+    smtplib loop when a news item goes to thousands. The List-Unsubscribe address is written
+    as it is, never folded into an encoded word that mail programs would not recognise.
+    """
+    body = MIMEMultipart("alternative", policy=HEADER_POLICY)
+    body.attach(MIMEText(row.text_body, "plain", UTF8_QP))
+    body.attach(MIMEText(row.html_body, "html", UTF8_QP))
+    if row.attachments:
+        message = MIMEMultipart("mixed", policy=HEADER_POLICY)
+        message.attach(body)
+        for attachment in row.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(attachment.data)
+            encoders.encode_base64(part)
+            part.add_header(
+                "Content-Disposition",
+                "attachment",
+                filename=("utf-8", "", attachment.filename),
+            )
+            message.attach(part)
+    else:
+        message = body
+    message["From"] = _address_header(current_app.config["MAIL_FROM"])
     message["To"] = row.recipient
-    message["Subject"] = row.subject
+    message["Subject"] = Header(row.subject, UTF8_QP) if not row.subject.isascii() else row.subject
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
     if row.reply_to:
@@ -257,14 +296,12 @@ def build_message(row: OutboundEmail) -> EmailMessage:
     if row.list_unsubscribe:
         message["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
-    for attachment in row.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
     return message
+
+
+def _address_header(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8")
 
 
 def refusal(row: OutboundEmail) -> str | None:

@@ -100,6 +100,10 @@ def test_the_notification_carries_list_unsubscribe_headers_for_its_kind(app, cli
 
     assert message["List-Unsubscribe"] == f"<{row.list_unsubscribe}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    sent = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    assert f"\r\nList-Unsubscribe: <{row.list_unsubscribe}>\r\n".encode() in sent, (
+        "the address as it is, not folded into an encoded word"
+    )
     client.post(path_of(row.list_unsubscribe), data=ONE_CLICK)
     db.session.expire_all()
     assert preferences.frequencies_of(karin)["project_updates"] == "off"
