@@ -5,7 +5,6 @@ import smtplib
 import ssl
 import tempfile
 from contextlib import contextmanager, suppress
-from email.message import Message as EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -20,9 +19,9 @@ class PermanentFailure(Exception):
     """Never try again: a 5xx reply, or the recipient refused."""
 
 
-def send(message: EmailMessage, recipient: str) -> None:
+def send(message: bytes, recipient: str, message_id: str) -> None:
     with connection() as mailer:
-        mailer.send(message, recipient)
+        mailer.send(message, recipient, message_id)
 
 
 @contextmanager
@@ -48,7 +47,7 @@ class BrokenMailer:
     def __init__(self, failure: Exception):
         self.failure = failure
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
         raise self.failure
 
     def close(self) -> None:
@@ -59,8 +58,8 @@ class FileMailer:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
-        write_eml(message, self.folder)
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+        write_eml(message, message_id, self.folder)
 
     def close(self) -> None:
         pass
@@ -90,15 +89,14 @@ class SMTPMailer:
             raise
         return smtp
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+        """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it."""
         if self.broken is not None:
             raise self.broken
         try:
             if self.smtp is None:
                 self.smtp = self._open()
-            refused = self.smtp.send_message(
-                message, from_addr=self.envelope_from, to_addrs=[recipient]
-            )
+            refused = self.smtp.sendmail(self.envelope_from, [recipient], message)
         except smtplib.SMTPRecipientsRefused as error:
             raise _failure_for_codes(error.recipients) from error
         except smtplib.SMTPResponseException as error:
@@ -136,10 +134,10 @@ def _failure_for_codes(recipients: dict, permanent: bool = False) -> Exception:
     return PermanentFailure(str(failure)) if permanent else failure
 
 
-def write_eml(message: EmailMessage, folder: Path) -> None:
+def write_eml(message: bytes, message_id: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    name = message["Message-ID"].strip("<>").replace("@", "_at_").replace("/", "_")
+    name = message_id.strip("<>").replace("@", "_at_").replace("/", "_")
     fd, temp_path = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
-        handle.write(message.as_bytes())
+        handle.write(message)
     os.replace(temp_path, folder / f"{name}.eml")

@@ -8,8 +8,10 @@ with a growing delay; the beat sweep re-sends rows that are due or whose claim w
 killed mid-send), so no email is dropped.
 """
 
+import binascii
 import email.policy
 import logging
+import secrets
 from datetime import timedelta
 from email import encoders
 from email.charset import QP, Charset
@@ -299,6 +301,52 @@ def build_message(row: OutboundEmail) -> Message:
     return message
 
 
+def message_bytes(row: OutboundEmail) -> bytes:
+    """The row as the bytes sent over SMTP (CRLF line ends).
+
+    Without attachments (nearly every email) the two quoted-printable alternatives are written
+    directly, which costs a tenth of a millisecond instead of the email package's one or more:
+    the difference between a worker that keeps pace with a plain smtplib loop and one that
+    does not. The header values were checked to be single lines (`refusal`).
+    """
+    if row.attachments:
+        return build_message(row).as_bytes(policy=HEADER_POLICY.clone(linesep="\r\n"))
+    boundary = f"=_{secrets.token_hex(16)}"
+    headers = [
+        f"From: {_address_header(current_app.config['MAIL_FROM'])}",
+        f"To: {row.recipient}",
+        f"Subject: {_header_text(row.subject)}",
+        f"Date: {format_datetime(row.created_at)}",
+        f"Message-ID: {row.message_id}",
+    ]
+    if row.reply_to:
+        headers.append(f"Reply-To: {row.reply_to}")
+    if row.list_unsubscribe:
+        headers.append(f"List-Unsubscribe: <{row.list_unsubscribe}>")
+        headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+    headers += ["MIME-Version: 1.0", f'Content-Type: multipart/alternative; boundary="{boundary}"']
+    lines = [*headers, ""]
+    for subtype, body in (("plain", row.text_body), ("html", row.html_body)):
+        lines += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"',
+            "Content-Transfer-Encoding: quoted-printable",
+            "",
+            _quoted_printable(body),
+        ]
+    lines += [f"--{boundary}--", ""]
+    return "\r\n".join(lines).encode("ascii")
+
+
+def _header_text(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode(linesep="\r\n")
+
+
+def _quoted_printable(text: str) -> str:
+    encoded = binascii.b2a_qp(text.replace("\r\n", "\n").encode("utf-8"), istext=True)
+    return encoded.decode("ascii").replace("\n", "\r\n")
+
+
 def _address_header(value: str) -> str:
     name, address = parseaddr(value)
     return formataddr((name, address), charset="utf-8")
@@ -362,7 +410,7 @@ def send_one(mailer, row: OutboundEmail) -> dict:
         problem = refusal(row)
         if problem:
             raise backends.PermanentFailure(problem)
-        mailer.send(build_message(row), row.recipient)
+        mailer.send(message_bytes(row), row.recipient, row.message_id)
     except backends.TemporaryFailure as error:
         outcome.update(retry_values(row.attempts, str(error)))
     except backends.PermanentFailure as error:

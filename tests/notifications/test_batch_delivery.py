@@ -103,16 +103,16 @@ def test_a_batch_skips_emails_that_are_sent_waiting_or_claimed_elsewhere(
 
 def test_a_connection_lost_midway_keeps_the_rest_queued(app, dispatched, smtp_server, monkeypatch):
     ids = queue(3)
-    send_message = smtplib.SMTP.send_message
+    sendmail = smtplib.SMTP.sendmail
     calls = []
 
     def drop_after_first(self, *args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return send_message(self, *args, **kwargs)
+        return sendmail(self, *args, **kwargs)
 
-    monkeypatch.setattr(smtplib.SMTP, "send_message", drop_after_first)
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", drop_after_first)
 
     statuses = outbox.deliver_many(ids)
 
