@@ -118,8 +118,11 @@ def answers_redis(port: int) -> bool:
         return False
 
 
-def publish(base: str, cookie: str, user_agent: str, round_number: int) -> float:
-    """POST a news item for everyone; returns how long the POST took in ms."""
+def publish(
+    base: str, cookie: str, user_agent: str, round_number: int, organisation: int | None = None
+) -> float:
+    """POST a news item for everyone (or, to warm up, for one organisation where no reader
+    works); returns how long the POST took in ms."""
     host, port = base.removeprefix("http://").split(":")
     headers = {"Cookie": cookie, "User-Agent": user_agent}
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
@@ -132,7 +135,8 @@ def publish(base: str, cookie: str, user_agent: str, round_number: int) -> float
             "title": f"Bokstart till Västernorrland! ({round_number})",
             "body": "Nu börjar **Bokstart** i hela länet. Läs mer om hur det går till.",
             "status": "published",
-            "audience": "everyone",
+            "audience": "organisations" if organisation else "everyone",
+            "organisation_ids": str(organisation or ""),
         }
     )
     started = time.perf_counter()
@@ -165,14 +169,13 @@ def wait_for(condition, timeout: float, interval: float, what: str) -> float:
     return time.perf_counter()
 
 
-def drain_rate(libpq_url: str, expected_total: int) -> float:
+def drain_rate(libpq_url: str, before: int) -> float:
     """Emails per second from the moment the fan-out's rows are all there until all are sent."""
     started = wait_for(
-        lambda: count(libpq_url) >= expected_total, 120, 0.01, "the fan-out to write the outbox"
+        lambda: count(libpq_url) >= before + READERS, 120, 0.01, "the fan-out to write the outbox"
     )
-    sent = expected_total - READERS
     finished = wait_for(
-        lambda: count(libpq_url, "WHERE status = 'sent'") >= sent + READERS,
+        lambda: count(libpq_url, "WHERE status = 'sent'") >= before + READERS,
         600,
         0.02,
         "the worker to send every email",
@@ -301,10 +304,19 @@ def run(tools) -> None:
             f"{'round':>5} {'publish ms':>10} {'worker /s':>10} {'smtplib /s':>10} {'ratio':>6}"
             f"  targets: publish < {PUBLISH_TARGET_MS} ms, ratio ≥ {DRAIN_TARGET:.2f}"
         )
+        # One unmeasured publication first, so gunicorn's worker has its broker connection and
+        # compiled templates, as a server that has been up for a while has.
+        with psycopg.connect(libpq_url) as conn:
+            elsewhere = conn.execute(
+                "SELECT min(id) FROM organisations WHERE kind <> 'municipal_library'"
+            ).fetchone()[0]
+        publish(base, cookie, tools.USER_AGENT, 0, organisation=elsewhere)
+        time.sleep(2)
         publish_times, ratios = [], []
         for round_number in range(1, ROUNDS + 1):
+            before = count(libpq_url)
             publish_ms = publish(base, cookie, tools.USER_AGENT, round_number)
-            worker_rate = drain_rate(libpq_url, READERS * round_number)
+            worker_rate = drain_rate(libpq_url, before)
             floor_rate = plain_smtplib_rate(smtp_port, plain_messages(app, READERS), sender)
             ratio = worker_rate / floor_rate
             publish_times.append(publish_ms)
