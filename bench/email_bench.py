@@ -136,7 +136,7 @@ def publish(
             "body": "Nu börjar **Bokstart** i hela länet. Läs mer om hur det går till.",
             "status": "published",
             "audience": "organisations" if organisation else "everyone",
-            "organisation_ids": str(organisation or ""),
+            **({"organisation_ids": str(organisation)} if organisation else {}),
         }
     )
     started = time.perf_counter()
