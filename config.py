@@ -63,6 +63,12 @@ class Config:
     # their request limit), and how often beat purges the bin and resends lost text extraction.
     DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
     DOCUMENT_PURGE_SECONDS = env_int("DOCUMENT_PURGE_SECONDS", 3600)
+    # Emails per delivery task when many go at once (news, digests, the sweep): each batch is
+    # sent over one SMTP connection.
+    OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200)
+    # Digests: the daily one at this hour (Swedish time), the weekly one on this weekday too.
+    DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+    DIGEST_WEEKDAY = env("DIGEST_WEEKDAY", "monday")
 
     PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")

@@ -1,6 +1,8 @@
 """`make bench`: seed PostgreSQL, serve with gunicorn (2 workers), measure pages against the floor.
 
 The pages include the search over the 100 000 projects and the news (BENCH_NEWS, with comments).
+`python -m bench pages` or `python -m bench email` runs one part (bench/email_bench.py for the
+news publishing and email drain figures); without an argument, both run.
 
 Each page is measured with wrk on loopback against the floor page in the same run, alternating
 floor and page for several rounds, because these machines drift 10–20 % over minutes: only the
@@ -96,13 +98,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, extra_env: dict | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": "memory://",
         "PORTAL_ENV": "development",
         "SECRET_KEY": "bench-secret",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [
@@ -250,6 +253,16 @@ def existing_database(name: str) -> bool:
 
 
 def main() -> None:
+    parts = sys.argv[1:] or ["pages", "email"]
+    if "pages" in parts:
+        measure_pages()
+    if "email" in parts:
+        from bench import email_bench
+
+        email_bench.run(sys.modules[__name__])
+
+
+def measure_pages() -> None:
     """BENCH_DATABASE names a database to seed once and keep, so a rerun skips the seeding."""
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")

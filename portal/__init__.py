@@ -72,9 +72,11 @@ def _init_extensions(app: Flask) -> None:
     init_babel(app)
     init_read_cache(app)
 
+    from portal.core.after_commit import register_after_commit_tasks
     from portal.notifications import outbox
 
     outbox.register_after_commit_dispatch(app)
+    register_after_commit_tasks()
 
     from portal.documents import storage, tasks
 
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main import bp as main_bp
     from portal.news import bp as news_bp
     from portal.notifications import bp as notifications_bp
+    from portal.notifications.settings import bp as preferences_bp
     from portal.projects import bp as projects_bp
     from portal.search import bp as search_bp
 
@@ -97,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(preferences_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(calendar_bp)

@@ -78,6 +78,20 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.documents.tasks.purge_bin",
                 "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
             },
+            "daily-digest": {
+                "task": "portal.notifications.tasks.send_digests",
+                "schedule": crontab(minute=0, hour=app.config["DIGEST_HOUR"]),
+                "args": ("daily",),
+            },
+            "weekly-digest": {
+                "task": "portal.notifications.tasks.send_digests",
+                "schedule": crontab(
+                    minute=0,
+                    hour=app.config["DIGEST_HOUR"],
+                    day_of_week=app.config["DIGEST_WEEKDAY"],
+                ),
+                "args": ("weekly",),
+            },
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         "imports": (

@@ -422,4 +422,24 @@ ACCESS: dict[str, Route] = {
         {"POST": Rule(ADMIN_ONLY)},
         url_values={"email_id": Sample("failed_email")},
     ),
+    # Each person's own email settings; the unsubscribe address in every notification email
+    # needs no login (its signed token names the person and the kinds it switches off).
+    "preferences.settings": Route(
+        {
+            "GET": Rule(SIGNED_IN),
+            "POST": Rule(
+                SIGNED_IN,
+                form={
+                    "news": "weekly",
+                    "project_updates": "daily",
+                    "documents": "off",
+                    "deadlines": "immediately",
+                },
+            ),
+        }
+    ),
+    "preferences.unsubscribe": Route(
+        {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"List-Unsubscribe": "One-Click"})},
+        url_values={"token": Sample("unsubscribe_token")},
+    ),
 }

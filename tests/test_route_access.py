@@ -25,6 +25,7 @@ from portal.documents import services as document_services
 from portal.documents.models import DocumentFolder
 from portal.extensions import db
 from portal.news.models import NewsComment, NewsItem
+from portal.notifications import preferences
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
@@ -253,6 +254,9 @@ SAMPLE_MAKERS = {
     "versioned_document": _versioned_document,
     "binned_document": _binned_document,
     "pdf_upload": lambda: (io.BytesIO(plan_pdf()), "plan.pdf"),
+    "unsubscribe_token": lambda: preferences.unsubscribe_token(
+        make_user(email="avregistrera@harnosand.example").id, ["news"]
+    ),
 }
 
 

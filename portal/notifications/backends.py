@@ -4,7 +4,7 @@ import os
 import smtplib
 import ssl
 import tempfile
-from email.message import EmailMessage
+from contextlib import contextmanager, suppress
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -19,37 +19,105 @@ class PermanentFailure(Exception):
     """Never try again: a 5xx reply, or the recipient refused."""
 
 
-def send(message: EmailMessage, recipient: str) -> None:
+def send(message: bytes, recipient: str, message_id: str) -> None:
+    with connection() as mailer:
+        mailer.send(message, recipient, message_id)
+
+
+@contextmanager
+def connection():
+    """A mailer for many messages in a row: one SMTP connection, opened at the first message
+    and reused, or the .eml folder. Each `send` raises Temporary- or PermanentFailure for its
+    own message only; after the connection itself has failed, the rest fail fast with the
+    same error instead of each waiting for its own timeout."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        send_smtp(message, recipient)
+        mailer = SMTPMailer(current_app.config)
     elif backend == "file":
-        write_eml(message)
+        mailer = FileMailer(Path(current_app.config["MAIL_OUTBOX_DIR"]))
     else:
-        raise PermanentFailure(f"unknown MAIL_BACKEND {backend!r}")
-
-
-def send_smtp(message: EmailMessage, recipient: str) -> None:
-    """Send to exactly one envelope recipient, whatever the headers say."""
-    config = current_app.config
-    envelope_from = parseaddr(config["MAIL_FROM"])[1]
+        mailer = BrokenMailer(PermanentFailure(f"unknown MAIL_BACKEND {backend!r}"))
     try:
-        with smtplib.SMTP(
+        yield mailer
+    finally:
+        mailer.close()
+
+
+class BrokenMailer:
+    def __init__(self, failure: Exception):
+        self.failure = failure
+
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+        raise self.failure
+
+    def close(self) -> None:
+        pass
+
+
+class FileMailer:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+        write_eml(message, message_id, self.folder)
+
+    def close(self) -> None:
+        pass
+
+
+class SMTPMailer:
+    """Send each message to exactly one envelope recipient, whatever its headers say."""
+
+    def __init__(self, config):
+        self.config = config
+        self.envelope_from = parseaddr(config["MAIL_FROM"])[1]
+        self.smtp: smtplib.SMTP | None = None
+        self.broken: Exception | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(
             config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
-        ) as smtp:
+        )
+        try:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            refused = smtp.send_message(message, from_addr=envelope_from, to_addrs=[recipient])
-    except smtplib.SMTPRecipientsRefused as error:
-        raise _failure_for_codes(error.recipients) from error
-    except smtplib.SMTPResponseException as error:
-        raise _failure(error.smtp_code, error.smtp_error) from error
-    except (smtplib.SMTPException, OSError) as error:
-        raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
-    if refused:
-        raise _failure_for_codes(refused, permanent=True)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+        """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it."""
+        if self.broken is not None:
+            raise self.broken
+        try:
+            if self.smtp is None:
+                self.smtp = self._open()
+            refused = self.smtp.sendmail(self.envelope_from, [recipient], message)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise _failure_for_codes(error.recipients) from error
+        except smtplib.SMTPResponseException as error:
+            failure = _failure(error.smtp_code, error.smtp_error)
+            if self.smtp is None:  # refused while greeting or logging in: so is every message
+                self.broken = failure
+            raise failure from error
+        except (smtplib.SMTPException, OSError) as error:
+            self.broken = TemporaryFailure(f"{type(error).__name__}: {error}")
+            self.close()
+            raise self.broken from error
+        if refused:
+            raise _failure_for_codes(refused, permanent=True)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+            with suppress(OSError):
+                self.smtp.close()
+            self.smtp = None
 
 
 def _failure(code: int, text) -> Exception:
@@ -66,11 +134,10 @@ def _failure_for_codes(recipients: dict, permanent: bool = False) -> Exception:
     return PermanentFailure(str(failure)) if permanent else failure
 
 
-def write_eml(message: EmailMessage) -> None:
-    folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+def write_eml(message: bytes, message_id: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    name = message["Message-ID"].strip("<>").replace("@", "_at_").replace("/", "_")
+    name = message_id.strip("<>").replace("@", "_at_").replace("/", "_")
     fd, temp_path = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
-        handle.write(message.as_bytes())
+        handle.write(message)
     os.replace(temp_path, folder / f"{name}.eml")

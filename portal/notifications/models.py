@@ -1,4 +1,5 @@
-"""The email outbox: one row per message to one recipient."""
+"""The email outbox (one row per message to one recipient), each person's notification
+preferences and the entries waiting for their daily or weekly digest."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class OutboundEmail(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(254))
+    # The one-click unsubscribe address of a notification (RFC 8058); None for other emails.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
@@ -62,3 +65,36 @@ class EmailAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     email: Mapped[OutboundEmail] = relationship(back_populates="attachments")
+
+
+class NotificationPreference(db.Model):
+    """A person's own choice for one kind of notification. Only choices that differ from the
+    role's default are stored (portal/notifications/preferences.py holds the defaults)."""
+
+    __tablename__ = "notification_preferences"
+    read_cache_ignored = True
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DigestEntry(db.Model):
+    """One thing that happened, waiting for the person's daily or weekly digest; deleted in
+    the transaction that queues the digest email."""
+
+    __tablename__ = "digest_entries"
+    read_cache_ignored = True
+    __table_args__ = (Index("ix_digest_entries_frequency_user", "frequency", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    frequency: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,21 +1,33 @@
 """The outbox: every email is a row written in the caller's transaction.
 
-Only after that transaction commits is a Celery task sent for the row. The task claims the row
-(`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite), sends it and records the
-outcome. Temporary failures wait in `next_attempt_at` with a growing delay; the beat sweep re-sends
-rows that are due or whose claim went stale (a worker killed mid-send), so no email is dropped.
+Only after that transaction commits is a Celery task sent for the row, or for a batch of rows
+(a news item to thousands, the digests, the sweep): a batch goes out over one SMTP connection. The
+task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) a few
+dozen at a time, sends them and records the outcomes. Temporary failures wait in `next_attempt_at`
+with a growing delay; the beat sweep re-sends rows that are due or whose claim went stale (a worker
+killed mid-send), so no email is dropped.
 """
 
+import binascii
+import email.policy
 import logging
+import secrets
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from functools import lru_cache
 
 import email_validator
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, event, insert, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
@@ -27,6 +39,10 @@ from portal.notifications.models import EmailAttachment, OutboundEmail
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "outbox_pending_ids"
+BATCH_KEY = "outbox_batch_ids"
+# Rows claimed, sent and recorded together inside a batch: small enough that a claim stays fresh
+# (OUTBOX_CLAIM_TIMEOUT_SECONDS) while they are sent, and a killed worker re-sends few.
+CLAIM_CHUNK = 50
 
 
 def queue_email(
@@ -37,12 +53,15 @@ def queue_email(
     language: str = "sv",
     reply_to: str | None = None,
     attachments: tuple[tuple[str, str, bytes], ...] = (),
+    list_unsubscribe: str | None = None,
     **context,
 ) -> OutboundEmail:
     """Render `email/<template>.txt` and `.html` and add the row to the current transaction.
 
     `subject` may be a lazy string; it is rendered in the recipient's language.
-    `attachments` are (filename, content type, bytes) triples.
+    `attachments` are (filename, content type, bytes) triples. `list_unsubscribe` is the
+    one-click address for the `List-Unsubscribe` headers (notifications use
+    `portal.notifications.preferences.notify`, which sets it).
     """
     recipient = checked_address(to)
     reply_to = checked_address(reply_to) if reply_to else None
@@ -58,6 +77,7 @@ def queue_email(
         text_body=text_body,
         html_body=html_body,
         reply_to=reply_to,
+        list_unsubscribe=single_line(list_unsubscribe) if list_unsubscribe else None,
         message_id=make_msgid(domain=sender_domain()),
         status="queued",
         next_attempt_at=utcnow(),
@@ -70,6 +90,42 @@ def queue_email(
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append(email.id)
     return email
+
+
+def queue_rendered_emails(rows: list[dict]) -> list[int]:
+    """Write many emails rendered by the caller in one bulk INSERT; returns their ids.
+
+    Each row gives recipient, subject, template, text_body, html_body and optionally
+    list_unsubscribe. The addresses come from the users table, which checked them; the worker
+    checks every row again before sending (`refusal`). They are delivered in batches after
+    the commit.
+    """
+    if not rows:
+        return []
+    now, domain = utcnow(), sender_domain()
+    values = [
+        {
+            "reply_to": None,
+            "list_unsubscribe": None,
+            **row,
+            "message_id": make_msgid(domain=domain),
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    ids = list(db.session.scalars(insert(OutboundEmail).returning(OutboundEmail.id), values))
+    db.session.info.setdefault(BATCH_KEY, []).extend(ids)
+    return ids
+
+
+def deliver_queued_in_batches() -> None:
+    """The emails queued so far in this transaction go to the worker in batches, each sent over
+    one SMTP connection, instead of one task and one connection per email."""
+    pending = db.session.info.pop(PENDING_KEY, [])
+    db.session.info.setdefault(BATCH_KEY, []).extend(pending)
 
 
 def checked_address(address: str) -> str:
@@ -105,11 +161,26 @@ def register_after_commit_dispatch(app: Flask) -> None:
         # broker timeouts. The rows are committed; the beat sweep sends the rest.
         for email_id in session.info.pop(PENDING_KEY, []):
             if not send_delivery_task(email_id):
-                break
+                session.info.pop(BATCH_KEY, None)
+                return
+        send_in_batches(session.info.pop(BATCH_KEY, []))
 
     @event.listens_for(Session, "after_rollback")
     def forget_after_rollback(session: Session) -> None:
         session.info.pop(PENDING_KEY, None)
+        session.info.pop(BATCH_KEY, None)
+
+
+def send_in_batches(email_ids: list[int]) -> int:
+    """Hand the ids to the broker in batches of OUTBOX_BATCH_SIZE; returns how many went."""
+    size = current_app.config["OUTBOX_BATCH_SIZE"]
+    sent = 0
+    for start in range(0, len(email_ids), size):
+        batch = email_ids[start : start + size]
+        if not send_delivery_batch(batch):
+            break  # the broker is gone; the sweep sends the rest
+        sent += len(batch)
+    return sent
 
 
 def send_delivery_task(email_id: int) -> bool:
@@ -120,6 +191,18 @@ def send_delivery_task(email_id: int) -> bool:
         deliver_email.apply_async(args=[email_id], retry=False)
     except Exception as error:  # the broker is unreachable: the row waits for the sweep
         log.warning("Could not send delivery task for email %s: %s", email_id, error)
+        return False
+    return True
+
+
+def send_delivery_batch(email_ids: list[int]) -> bool:
+    """Like `send_delivery_task`, for a batch sent over one SMTP connection."""
+    from portal.notifications.tasks import deliver_emails
+
+    try:
+        deliver_emails.apply_async(args=[list(email_ids)], retry=False)
+    except Exception as error:  # the broker is unreachable: the rows wait for the sweep
+        log.warning("Could not send delivery task for %s emails: %s", len(email_ids), error)
         return False
     return True
 
@@ -147,85 +230,213 @@ def claimable(now):
 
 def claim(email_id: int) -> OutboundEmail | None:
     """Take the row for this worker, or None if it is not due or another worker has it."""
-    now = utcnow()
-    if db.session.get_bind().dialect.name == "postgresql":
-        row = db.session.scalars(
-            select(OutboundEmail)
-            .where(OutboundEmail.id == email_id, claimable(now))
-            .with_for_update(skip_locked=True)
-        ).first()
-        if row is None:
-            db.session.rollback()
-            return None
-        row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
-        db.session.commit()
-        return row
-    result = db.session.execute(
-        update(OutboundEmail)
-        .where(OutboundEmail.id == email_id, claimable(now))
-        .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if result.rowcount != 1:
+    if not claim_many([email_id]):
         return None
     return db.session.get(OutboundEmail, email_id, populate_existing=True)
 
 
-def build_message(row: OutboundEmail) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+def claim_many(email_ids: list[int]) -> list[int]:
+    """Take those of the rows that are due and free, in one committed statement; returns their
+    ids. On PostgreSQL rows another worker is claiming are skipped, not waited for."""
+    now = utcnow()
+    free = select(OutboundEmail.id).where(OutboundEmail.id.in_(email_ids), claimable(now))
+    if db.session.get_bind().dialect.name == "postgresql":
+        free = free.with_for_update(skip_locked=True)
+    claimed = list(
+        db.session.scalars(
+            update(OutboundEmail)
+            .where(OutboundEmail.id.in_(free.scalar_subquery()))
+            .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
+            .returning(OutboundEmail.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    db.session.commit()
+    return claimed
+
+
+# The portal's text is UTF-8 in quoted-printable: readable in the raw message, 7-bit safe.
+UTF8_QP = Charset("utf-8")
+UTF8_QP.header_encoding = UTF8_QP.body_encoding = QP
+# Headers are not folded at 78 characters: a List-Unsubscribe address is one unbreakable word.
+HEADER_POLICY = email.policy.compat32.clone(max_line_length=998)
+
+
+def build_message(row: OutboundEmail) -> Message:
+    """The MIME message of a row: text and HTML alternatives, attachments after them.
+
+    Built with the email package's classic (compat32) classes, not EmailMessage: they make the
+    same message about eight times faster, which is what lets a worker keep up with a plain
+    smtplib loop when a news item goes to thousands. The List-Unsubscribe address is written
+    as it is, never folded into an encoded word that mail programs would not recognise.
+    """
+    body = MIMEMultipart("alternative", policy=HEADER_POLICY)
+    body.attach(MIMEText(row.text_body, "plain", UTF8_QP))
+    body.attach(MIMEText(row.html_body, "html", UTF8_QP))
+    if row.attachments:
+        message = MIMEMultipart("mixed", policy=HEADER_POLICY)
+        message.attach(body)
+        for attachment in row.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(attachment.data)
+            encoders.encode_base64(part)
+            part.add_header(
+                "Content-Disposition",
+                "attachment",
+                filename=("utf-8", "", attachment.filename),
+            )
+            message.attach(part)
+    else:
+        message = body
+    message["From"] = _address_header(current_app.config["MAIL_FROM"])
     message["To"] = row.recipient
-    message["Subject"] = row.subject
+    message["Subject"] = Header(row.subject, UTF8_QP) if not row.subject.isascii() else row.subject
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
     if row.reply_to:
         message["Reply-To"] = row.reply_to
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
-    for attachment in row.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
+    if row.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
+def message_bytes(row: OutboundEmail) -> bytes:
+    """The row as the bytes sent over SMTP (CRLF line ends).
+
+    Without attachments (nearly every email) the two quoted-printable alternatives are written
+    directly, which costs a tenth of a millisecond instead of the email package's one or more:
+    the difference between a worker that keeps pace with a plain smtplib loop and one that
+    does not. The header values were checked to be single lines (`refusal`).
+    """
+    if row.attachments:
+        return build_message(row).as_bytes(policy=HEADER_POLICY.clone(linesep="\r\n"))
+    boundary = f"=_{secrets.token_hex(16)}"
+    headers = [
+        f"From: {_address_header(current_app.config['MAIL_FROM'])}",
+        f"To: {row.recipient}",
+        f"Subject: {_header_text(row.subject)}",
+        f"Date: {format_datetime(row.created_at)}",
+        f"Message-ID: {row.message_id}",
+    ]
+    if row.reply_to:
+        headers.append(f"Reply-To: {row.reply_to}")
+    if row.list_unsubscribe:
+        headers.append(f"List-Unsubscribe: <{row.list_unsubscribe}>")
+        headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+    headers += ["MIME-Version: 1.0", f'Content-Type: multipart/alternative; boundary="{boundary}"']
+    lines = [*headers, ""]
+    for subtype, body in (("plain", row.text_body), ("html", row.html_body)):
+        lines += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"',
+            "Content-Transfer-Encoding: quoted-printable",
+            "",
+            _quoted_printable(body),
+        ]
+    lines += [f"--{boundary}--", ""]
+    return "\r\n".join(lines).encode("ascii")
+
+
+@lru_cache(maxsize=256)
+def _header_text(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode(linesep="\r\n")
+
+
+def _quoted_printable(text: str) -> str:
+    encoded = binascii.b2a_qp(text.replace("\r\n", "\n").encode("utf-8"), istext=True)
+    return encoded.decode("ascii").replace("\n", "\r\n")
+
+
+@lru_cache(maxsize=16)
+def _address_header(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8")
+
+
 def refusal(row: OutboundEmail) -> str | None:
-    """Why the row must never reach the SMTP server, if it was written around `queue_email`."""
-    try:
-        checked_address(row.recipient)
-        if row.reply_to:
-            checked_address(row.reply_to)
-        single_line(row.subject)
-    except ValidationError:
+    """Why the row must never reach the SMTP server, if it was written around `queue_email`.
+
+    Checked for every email a worker sends, so it is the cheap structural test that stops
+    header injection (one plain address, single lines), not the full address validation that
+    `queue_email` and the account forms already did.
+    """
+    if not is_plain_address(row.recipient) or (row.reply_to and not is_plain_address(row.reply_to)):
         return "refused: recipient, reply-to or subject is not a single plain value"
+    for value in (row.subject, row.list_unsubscribe or ""):
+        if "\r" in value or "\n" in value:
+            return "refused: recipient, reply-to or subject is not a single plain value"
     return None
+
+
+def is_plain_address(value: str) -> bool:
+    """local@domain and nothing else: no display name, list, space or line break."""
+    local, at, domain = value.partition("@")
+    return (
+        bool(local and at and domain)
+        and "@" not in domain
+        and not any(char in value for char in ' \t\r\n,;<>"()')
+    )
 
 
 def deliver(email_id: int) -> str:
     """Claim, send and record one email; returns the row's new status (or 'skipped')."""
-    row = claim(email_id)
-    if row is None:
-        return "skipped"
+    return deliver_many([email_id]).get(email_id, "skipped")
+
+
+def deliver_many(email_ids: list[int]) -> dict[int, str]:
+    """Claim, send and record the rows over one SMTP connection, CLAIM_CHUNK at a time; returns
+    {id: new status} for the rows this worker claimed. Rows not due or claimed elsewhere are
+    left alone."""
+    statuses: dict[int, str] = {}
+    with backends.connection() as mailer:
+        for start in range(0, len(email_ids), CLAIM_CHUNK):
+            claimed = claim_many(email_ids[start : start + CLAIM_CHUNK])
+            if not claimed:
+                continue
+            rows = db.session.scalars(
+                select(OutboundEmail)
+                .where(OutboundEmail.id.in_(claimed))
+                .options(selectinload(OutboundEmail.attachments))
+                .order_by(OutboundEmail.id)
+            ).all()
+            outcomes = [send_one(mailer, row) for row in rows]
+            db.session.execute(update(OutboundEmail), outcomes)
+            db.session.commit()
+            statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
+    sent = sum(1 for status in statuses.values() if status == "sent")
+    log.info("Delivered %s of %s emails claimed", sent, len(statuses))
+    return statuses
+
+
+def send_one(mailer, row: OutboundEmail) -> dict:
+    """Send one claimed row; returns the values to record for it."""
+    outcome = {
+        "id": row.id,
+        "status": "sent",
+        "sent_at": None,
+        "last_error": None,
+        "next_attempt_at": row.next_attempt_at,
+        "claimed_at": None,
+    }
     try:
         problem = refusal(row)
         if problem:
             raise backends.PermanentFailure(problem)
-        backends.send(build_message(row), row.recipient)
+        mailer.send(message_bytes(row), row.recipient, row.message_id)
     except backends.TemporaryFailure as error:
-        schedule_retry(row, str(error))
+        outcome.update(retry_values(row.attempts, str(error)))
     except backends.PermanentFailure as error:
-        mark_failed(row, str(error))
+        outcome.update(status="failed", last_error=str(error))
     except Exception as error:  # a bug or a broken row: count the attempt, show the error
         log.exception("Email %s could not be sent", row.id)
-        schedule_retry(row, f"{type(error).__name__}: {error}")
+        outcome.update(retry_values(row.attempts, f"{type(error).__name__}: {error}"))
     else:
-        row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-    row.claimed_at = None
-    db.session.commit()
-    log.info("Email %s to %s: %s", row.id, row.recipient, row.status)
-    return row.status
+        outcome["sent_at"] = utcnow()
+    if outcome["status"] != "sent":
+        log.info("Email %s to %s: %s", row.id, row.recipient, outcome["last_error"])
+    return outcome
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -233,17 +444,15 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 
-def schedule_retry(row: OutboundEmail, error: str) -> None:
-    row.last_error = error
-    if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        row.status = "failed"
-        return
-    row.status = "queued"
-    row.next_attempt_at = utcnow() + retry_delay(row.attempts)
-
-
-def mark_failed(row: OutboundEmail, error: str) -> None:
-    row.status, row.last_error = "failed", error
+def retry_values(attempts: int, error: str) -> dict:
+    """Queued again after a growing delay, or failed once the attempts are used up."""
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        return {"status": "failed", "last_error": error}
+    return {
+        "status": "queued",
+        "last_error": error,
+        "next_attempt_at": utcnow() + retry_delay(attempts),
+    }
 
 
 def fail_abandoned() -> int:

@@ -1,8 +1,9 @@
-"""Celery tasks of the outbox. Tasks receive row ids, never ORM objects."""
+"""Celery tasks of the outbox, the digests and the news emails. Tasks receive row ids, never
+ORM objects."""
 
 from celery import shared_task
 
-from portal.notifications import outbox
+from portal.notifications import digests, news, outbox
 
 
 @shared_task(name="portal.notifications.tasks.deliver_email", acks_late=True)
@@ -10,13 +11,27 @@ def deliver_email(email_id: int) -> str:
     return outbox.deliver(email_id)
 
 
+@shared_task(name="portal.notifications.tasks.deliver_emails", acks_late=True)
+def deliver_emails(email_ids: list[int]) -> int:
+    """A batch over one SMTP connection; returns how many were sent."""
+    statuses = outbox.deliver_many(email_ids)
+    return sum(1 for status in statuses.values() if status == "sent")
+
+
 @shared_task(name="portal.notifications.tasks.sweep_outbox")
 def sweep_outbox() -> int:
-    """Every minute: re-send rows that are due again or whose claim went stale."""
+    """Every minute: re-send rows that are due again or whose claim went stale, in batches."""
     outbox.fail_abandoned()
-    sent = 0
-    for email_id in outbox.due_email_ids():
-        if not outbox.send_delivery_task(email_id):
-            break  # the broker is gone again; the next sweep tries the rest
-        sent += 1
-    return sent
+    return outbox.send_in_batches(outbox.due_email_ids())
+
+
+@shared_task(name="portal.notifications.tasks.send_digests")
+def send_digests(frequency: str) -> int:
+    """Beat, daily and weekly: one email per person with what waits for that digest."""
+    return digests.send_digests(frequency)
+
+
+@shared_task(name="portal.notifications.tasks.fan_out_news", acks_late=True)
+def fan_out_news(news_id: int) -> int:
+    """Email or digest a newly published item to its readers; returns how many were told."""
+    return news.fan_out_news(news_id)

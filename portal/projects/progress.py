@@ -22,7 +22,7 @@ from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.core.money import parse_decimal
 from portal.extensions import db
-from portal.notifications.outbox import queue_email
+from portal.notifications.preferences import notify
 from portal.projects.models import (
     PROJECT_HEALTH,
     AuditEntry,
@@ -303,20 +303,22 @@ def _notify(actor: User, project: Project, update: ProgressUpdate | None, health
         subject = _l("Läget har ändrats i %(title)s", title=project.title)
     else:
         subject = _l("Ny uppdatering i %(title)s", title=project.title)
-    link = update_link(project, update)
-    for user in recipients(project, actor):
-        queue_email(
-            user.email,
-            template,
-            subject,
-            language=user.language,
-            recipient=user,
-            author=actor,
-            project=project,
-            update=update,
-            health_label=PROJECT_HEALTH.get(project.health, project.health),
-            link=link,
-        )
+    health_label = PROJECT_HEALTH.get(project.health, project.health)
+    summary = update.text if update is not None else ""
+    if health_changed:
+        summary = " ".join(filter(None, [str(health_label), project.health_reason, summary]))
+    notify(
+        recipients(project, actor),
+        "project_updates",
+        template,
+        subject,
+        link=update_link(project, update),
+        summary=summary[:500],
+        author=actor,
+        project=project,
+        update=update,
+        health_label=health_label,
+    )
 
 
 # --- Indicators ----------------------------------------------------------------------------

@@ -20,12 +20,18 @@ def smtp_server(app):
 
 @pytest.fixture
 def dispatched(monkeypatch):
-    """The email ids handed to the broker, in order (nothing reaches a real broker)."""
+    """The email ids handed to the broker, one by one or in batches, in order (nothing reaches
+    a real broker)."""
     ids: list[int] = []
 
     def record(email_id: int) -> bool:
         ids.append(email_id)
         return True
 
+    def record_batch(email_ids: list[int]) -> bool:
+        ids.extend(email_ids)
+        return True
+
     monkeypatch.setattr(outbox, "send_delivery_task", record)
+    monkeypatch.setattr(outbox, "send_delivery_batch", record_batch)
     return ids
