@@ -22,7 +22,7 @@ from portal.calendar.models import DeadlineReminder
 from portal.calendar.queries import deadline_title
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
-from portal.notifications.outbox import queue_email
+from portal.notifications.preferences import notify
 from portal.projects.dashboard import open_deadlines
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,8 @@ def _active_users(ids: set) -> dict[int, User]:
 
 
 def queue_reminder(person: User, deadline, days_before: int, today: date) -> None:
-    """The one place a reminder becomes an email (notification preferences hook in here)."""
+    """The one place a reminder is told: by email now or in a digest, as the person chose
+    for deadlines."""
     with force_locale(person.language):
         title = deadline_title(deadline)
         if days_before == MISSED:
@@ -143,14 +144,14 @@ def queue_reminder(person: User, deadline, days_before: int, today: date) -> Non
                 date=deadline.due_on.isoformat(),
             )
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    queue_email(
-        person.email,
+    notify(
+        [person],
+        "deadlines",
         "deadline_reminder",
         subject,
-        language=person.language,
-        recipient=person,
+        link=f"{base}/projekt/{deadline.slug}",
+        summary=deadline.project_title,
         deadline=deadline,
         title=title,
         days_left=(deadline.due_on - today).days,
-        link=f"{base}/projekt/{deadline.slug}",
     )

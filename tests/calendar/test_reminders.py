@@ -11,7 +11,8 @@ from portal.calendar import reminders, tasks
 from portal.calendar.models import DeadlineReminder
 from portal.celery_app import daily_at
 from portal.extensions import db
-from portal.notifications.models import OutboundEmail
+from portal.notifications import preferences
+from portal.notifications.models import DigestEntry, OutboundEmail
 from tests.calendar.factories import make_milestone, make_report_deadline
 from tests.factories import make_user
 from tests.projects.factories import make_project
@@ -179,3 +180,36 @@ def test_the_beat_task_runs_daily_at_the_configured_swedish_time(app):
     assert daily_at("18:30").hour == {18} and daily_at("18:30").minute == {30}
     with pytest.raises(ValueError):
         daily_at("kl. 7")
+
+
+def test_a_reminder_email_offers_one_click_unsubscribe_from_deadline_emails(app):
+    karin = make_user(name="Karin Holm", email="karin@kramfors.example")
+    make_milestone(bokstart(), DUE, title="Bokpaket till Ånge", responsible=karin)
+    reminders.send_due_reminders(DUE - timedelta(days=3))
+    (email,) = emails()
+    assert email.list_unsubscribe and "/avregistrera/" in email.list_unsubscribe
+    assert email.list_unsubscribe in email.text_body
+    assert "mejl om deadlines och påminnelser?" in email.text_body
+
+
+def test_someone_who_wants_deadlines_in_the_daily_digest_gets_no_email_now(app):
+    karin = make_user(name="Karin Holm", email="karin@kramfors.example")
+    preferences.save_frequencies(karin, {"deadlines": "daily"})
+    make_milestone(bokstart(), DUE, title="Bokpaket till Ånge", responsible=karin)
+    reminders.send_due_reminders(DUE - timedelta(days=3))
+    db.session.commit()
+    assert emails() == []
+    (entry,) = db.session.scalars(select(DigestEntry)).all()
+    assert (entry.user_id, entry.kind, entry.frequency) == (karin.id, "deadlines", "daily")
+    assert "Bokpaket till Ånge" in entry.title
+
+
+def test_someone_who_switched_deadline_emails_off_is_not_reminded_again_later(app):
+    karin = make_user(name="Karin Holm", email="karin@kramfors.example")
+    preferences.save_frequencies(karin, {"deadlines": "off"})
+    make_milestone(bokstart(), DUE, title="Bokpaket till Ånge", responsible=karin)
+    reminders.send_due_reminders(DUE - timedelta(days=3))
+    reminders.send_due_reminders(DUE - timedelta(days=2))
+    db.session.commit()
+    assert emails() == []
+    assert db.session.scalars(select(DigestEntry)).all() == []
