@@ -21,7 +21,7 @@ from portal.core import audit
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
-from portal.documents import extraction, filetypes, storage
+from portal.documents import extraction, filetypes, notices, storage
 from portal.documents.models import (
     RETENTIONS,
     VISIBILITIES,
@@ -413,6 +413,7 @@ def _add_version(
     document.versions.insert(0, version)
     db.session.flush()
     _queue_extraction(version)
+    notices.tell_project_about(actor, document, version)
     return version
 
 
