@@ -8,7 +8,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import TextInput
 
 from portal.core.audience import AudienceForm
 from portal.core.forms import SwedishDateTimeField
@@ -17,10 +16,9 @@ from portal.projects.forms import REQUIRED
 
 
 class SwedishDateOrTimeField(SwedishDateTimeField):
-    """As SwedishDateTimeField, in a plain text box: a date alone means its midnight, which an
-    all-day event needs and a datetime-local box cannot hold."""
+    """As SwedishDateTimeField, and a date alone means its midnight, which an all-day event
+    needs."""
 
-    widget = TextInput()
     formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 

@@ -7,6 +7,7 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import DomainError
@@ -52,11 +53,16 @@ VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")
 
 
 class SwedishDateTimeField(DateTimeLocalField):
-    """A date and time typed in Swedish time, in a datetime-local box or by hand with a space,
-    with the Swedish message when it is not one. `data` is timezone-aware, so a stored UTC
-    time can be given as it is: it is shown in Swedish time."""
+    """A date and time typed in Swedish time, "2026-12-02 08:00", with the Swedish message when
+    it is not one. `data` is timezone-aware, so a stored UTC time can be given as it is: it is
+    shown in Swedish time.
 
-    formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+    A plain text box, not the browser's datetime-local one: that box's keyboard entry follows
+    the browser's locale, which the hint beside the field cannot describe.
+    """
+
+    widget = TextInput()
+    formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=list(self.formats), **kwargs)
