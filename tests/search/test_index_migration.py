@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.search.index import FTS_TABLE, VECTOR_COLUMN
 from tests.test_migrations import empty_database_url, migration_app  # noqa: F401 (fixtures)
 
-INDEXED_TABLES = ("projects", "news_items", "news_comments")
+INDEXED_TABLES = ("projects", "news_items", "news_comments", "documents")
 
 
 def search_index_present() -> dict[str, bool]:
