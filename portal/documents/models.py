@@ -18,8 +18,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
@@ -32,6 +35,9 @@ VISIBILITIES = {
     "organisations": _l("Vissa organisationer"),
     "project": _l("Projektets grupp och deltagare"),
 }
+# How much of a version's text search reads: PostgreSQL refuses a tsvector over 1 MB, which
+# 300 000 characters of even unique words stay well below (about 100 pages of prose).
+SEARCHED_TEXT_CHARS = 300_000
 RETENTIONS = {
     "keep": _l("Bevaras"),
     "cull": _l("Gallras efter ett antal år"),
@@ -89,6 +95,10 @@ class Document(db.Model):
     # In the bin since then; purged (rows and files) after the bin's days.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The current version's extracted text (its first SEARCHED_TEXT_CHARS), kept here by
+    # `_follow_current_version` so that search indexes a document as one row: title,
+    # description and text. None until the text is extracted.
+    current_text: Mapped[str | None] = mapped_column(Text)
 
     folder: Mapped[DocumentFolder | None] = relationship()
     project: Mapped[Project | None] = relationship()
@@ -135,3 +145,22 @@ class DocumentVersion(db.Model):
 
     document: Mapped[Document] = relationship(back_populates="versions")
     uploaded_by: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _follow_current_version(session: Session, flush_context, instances) -> None:
+    """Whenever a version becomes current or the current one gets its text, its document's
+    `current_text` follows, whoever wrote the version (the services, the extraction task in the
+    worker, the demo). The document row is always written, so that the row lock orders a
+    concurrent upload and extraction."""
+    for version in [*session.new, *session.dirty]:
+        if not isinstance(version, DocumentVersion) or not version.is_current:
+            continue
+        state = inspect(version)
+        changed = state.pending or any(
+            state.attrs[name].history.has_changes() for name in ("is_current", "extracted_text")
+        )
+        if changed and version.document is not None:
+            text = version.extracted_text
+            version.document.current_text = None if text is None else text[:SEARCHED_TEXT_CHARS]
+            flag_modified(version.document, "current_text")

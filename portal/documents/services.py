@@ -579,6 +579,13 @@ def extract_version_text(version_id: int) -> str | None:
     except Exception:  # a damaged or hostile file: no text, and the upload stands
         log.exception("Could not extract text from document version %s", version_id)
         text = ""
+    # Whether the version is still the current one, whose text search reads, is read under
+    # its document's row lock: an upload or restore committing meanwhile is then either
+    # already seen or writes the document after this (see Document.current_text).
+    db.session.execute(
+        select(Document.id).where(Document.id == version.document_id).with_for_update()
+    )
+    db.session.refresh(version, ["is_current"])
     version.extracted_text = text
     version.extracted_at = utcnow()
     return text

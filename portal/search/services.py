@@ -1,5 +1,5 @@
-"""Searching projects, news and comments: the words typed, Swedish stems, ranked, highlighted
-and filtered by what the reader may see, in one SQL statement whatever the data.
+"""Searching projects, news, comments and documents: the words typed, Swedish stems, ranked,
+highlighted and filtered by what the reader may see, in one SQL statement whatever the data.
 
 Each source contributes at most COUNT_CAP + 1 candidates, its newest matching rows that the
 reader may see, and only those are ranked; so a word found in 100 000 rows costs about as much
@@ -35,7 +35,6 @@ from portal.accounts.models import User
 from portal.core.dates import utcnow
 from portal.core.pagination import Paged
 from portal.extensions import db
-from portal.news.services import writes_news
 from portal.search import text
 from portal.search.index import FTS_TABLE, VECTOR_COLUMN
 from portal.search.sources import SOURCES, Source
@@ -182,15 +181,15 @@ BACKENDS = {"postgresql": _Postgres(), "sqlite": _Sqlite()}
 
 
 class _BoundReader:
-    """The reader as bound parameters, for the sources' `visible` rules (news.services'
-    audience rules read `role`, `id` and `organisation_id`): the statements are built once per
-    kind of reader and run with each reader's ids, since building them costs more than running
-    them."""
+    """The reader as bound parameters, for the sources' `visible` rules (news' audience and
+    documents' visibility read `role`, `id` and `organisation_id`): the statements are built
+    once per kind of reader (role, and whether they have an organisation) and run with each
+    reader's ids, since building them costs more than running them."""
 
     is_authenticated = True
 
-    def __init__(self, writes_news: bool, has_organisation: bool):
-        self.role = "staff" if writes_news else "member"
+    def __init__(self, role: str, has_organisation: bool):
+        self.role = role
         self.id = bindparam("reader_id", type_=Integer)
         self.organisation_id = (
             bindparam("reader_organisation_id", type_=Integer) if has_organisation else None
@@ -224,12 +223,12 @@ def _candidates(backend, source: Source, reader: _BoundReader, ranked: bool):
     return select(statement.subquery())
 
 
-@lru_cache(maxsize=16)
-def _statements(dialect: str, writes_news: bool, has_organisation: bool):
+@lru_cache(maxsize=32)
+def _statements(dialect: str, role: str, has_organisation: bool):
     """One page of results with the number of candidates beside each row, and the number
     alone (for a page past the end)."""
     backend = BACKENDS[dialect]
-    reader = _BoundReader(writes_news, has_organisation)
+    reader = _BoundReader(role, has_organisation)
     candidates = union_all(*(_candidates(backend, s, reader, True) for s in SOURCES)).subquery()
     one_page = (
         select(candidates, func.count().over().label("total"))
@@ -263,7 +262,7 @@ def search(user: User, query: str | None, page: int = 1, now: datetime | None = 
     if not words:
         return SearchPage(query=shown_query, results=[], total=0, page=1, pages=1)
     page_statement, count_statement = _statements(
-        dialect, writes_news(user), user.organisation_id is not None
+        dialect, user.role, user.organisation_id is not None
     )
     params = {
         **words,

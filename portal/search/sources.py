@@ -2,7 +2,7 @@
 columns are indexed, what a result shows and links to, and who may see a row (a SQL condition,
 so permissions are applied in the query, never after it).
 
-Adding a kind (documents, say) is one more `Source` in SOURCES and the index's columns or table
+Adding a kind is one more `Source` in SOURCES and the index's columns or table
 for it in a migration; see README, "Search".
 """
 
@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, func, true
 
 from portal.accounts.models import User
 from portal.core.i18n import _l
+from portal.documents.models import Document
+from portal.documents.services import visible_to
 from portal.news.models import NewsComment, NewsItem
 from portal.news.services import audience_includes, is_out
 from portal.projects.models import Project
@@ -95,4 +97,20 @@ COMMENTS = Source(
     joins=lambda: ((NewsItem, NewsItem.id == NewsComment.news_id),),
 )
 
-SOURCES: tuple[Source, ...] = (PROJECTS, NEWS, COMMENTS)
+DOCUMENTS = Source(
+    kind="document",
+    label=_l("Dokument"),
+    code=4,
+    model=Document,
+    # current_text is the current version's extracted text, kept on the document for this.
+    fields=(("title", "A"), ("description", "B"), ("current_text", "C")),
+    title=lambda: Document.title,
+    snippet=lambda: Document.description + " " + func.coalesce(Document.current_text, ""),
+    ref=lambda: Document.id,
+    url=lambda _ref, document_id: url_for("documents.document", document_id=document_id),
+    # The documents' own rule: not in the bin, and for everyone, the reader's organisation,
+    # a project they are on or what they uploaded.
+    visible=lambda user, now: visible_to(user),
+)
+
+SOURCES: tuple[Source, ...] = (PROJECTS, NEWS, COMMENTS, DOCUMENTS)

@@ -198,14 +198,7 @@ def test_a_stranger_gets_the_login_page(client):
     assert "/logga-in" in response.headers["Location"]
 
 
-@pytest.fixture
-def in_request(app):
-    """The service builds result links, as in a request."""
-    with app.test_request_context():
-        yield
-
-
-def _search_statements(user, query: str) -> int:
+def search_statements(user, query: str) -> int:
     db.session.refresh(user)  # as the login machinery loads the reader for a request
     with counted_statements() as statements:
         services.search(user, query)
@@ -217,12 +210,12 @@ def test_the_results_page_runs_the_same_number_of_statements_as_data_grows(in_re
     item = news("Läsombud", "Läsombud i Ånge.")
     comment(item, "Läsombud behövs.")
     make_project("Läsombud i länet")
-    few = _search_statements(reader, "läsombud")
+    few = search_statements(reader, "läsombud")
     for number in range(15):
         make_project(f"Läsombud {number}", summary="Läsombud")
         comment(news(f"Läsombud {number}", "Läsombud"), "Läsombud igen.")
     assert services.search(reader, "läsombud").total == 3 + 15 * 3
-    assert _search_statements(reader, "läsombud") == few
+    assert search_statements(reader, "läsombud") == few
     assert few <= 2  # on PostgreSQL, SET LOCAL jit = off first
 
 
