@@ -73,7 +73,6 @@ class DocumentFolder(db.Model):
 
 class Document(db.Model):
     __tablename__ = "documents"
-    read_cache_ignored = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -126,7 +125,6 @@ class DocumentVersion(db.Model):
         UniqueConstraint("document_id", "number", name="uq_document_versions_number"),
         Index("ix_document_versions_current", "document_id", "is_current"),
     )
-    read_cache_ignored = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

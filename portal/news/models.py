@@ -43,8 +43,7 @@ news_projects = Table(
 class NewsItem(db.Model):
     __tablename__ = "news_items"
     __table_args__ = (Index("ix_news_items_status_publish_at", "status", "publish_at"),)
-    # No cached page shows news yet: writing it leaves the project pages' cache alone.
-    read_cache_ignored = True
+    # Search results are cached (portal/search/services.py): a change to news is a change.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -77,7 +76,6 @@ class NewsComment(db.Model):
     """A reader's comment in Markdown; its author edits or deletes it, staff moderate."""
 
     __tablename__ = "news_comments"
-    read_cache_ignored = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     news_id: Mapped[int] = mapped_column(

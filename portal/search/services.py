@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import (
     Integer,
@@ -32,6 +33,7 @@ from sqlalchemy.sql.selectable import Exists
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.accounts.models import User
+from portal.core import read_cache
 from portal.core.dates import utcnow
 from portal.core.pagination import Paged
 from portal.extensions import db
@@ -252,10 +254,30 @@ def _statements(dialect: str, role: str, has_organisation: bool):
 
 
 def search(user: User, query: str | None, page: int = 1, now: datetime | None = None) -> SearchPage:
-    """What the reader may see that contains the words, best first, one page of it: one
-    statement (on PostgreSQL after PLAN_EACH_SEARCH), two for a page past the end."""
+    """What the reader may see that contains the words, best first, one page of it.
+
+    The same words asked again by the same person before anything changed come from the read
+    cache (portal/core/read_cache.py): results depend on the reader's permissions, so the key
+    is the reader, the words, the page and the language. Built afresh it is one statement (on
+    PostgreSQL after PLAN_EACH_SEARCH), two for a page past the end. A search at a given
+    moment (`now`, for tests of scheduled news) is never cached.
+    """
     shown_query = "".join(ch for ch in (query or "")[: text.MAX_QUERY_CHARS] if ch.isprintable())
     terms = text.query_terms(query)
+    if now is not None:
+        return _search(user, shown_query, terms, page, now)
+    return read_cache.cached(
+        "search",
+        user.id,
+        tuple(terms),
+        page,
+        str(get_locale()),
+        shown_query,
+        build=lambda: _search(user, shown_query, terms, page, utcnow()),
+    )
+
+
+def _search(user: User, shown_query: str, terms: list[str], page: int, now: datetime) -> SearchPage:
     dialect = db.session.get_bind().dialect.name
     backend = BACKENDS[dialect]
     words = backend.words(terms) if terms else None
@@ -268,7 +290,7 @@ def search(user: User, query: str | None, page: int = 1, now: datetime | None = 
         **words,
         "reader_id": user.id,
         "reader_organisation_id": user.organisation_id,
-        "now": now or utcnow(),
+        "now": now,
     }
     if dialect == "postgresql":
         db.session.execute(PLAN_EACH_SEARCH)

@@ -3,6 +3,8 @@ version, as soon as the extraction task has run, and only those the reader may r
 
 import io
 
+from flask import g
+
 from portal.documents import services as documents
 from portal.documents import tasks
 from portal.extensions import db
@@ -14,8 +16,11 @@ from tests.search.test_search import page_text, result_titles, search_statements
 
 
 def extracted(document) -> None:
-    """The extraction task as the worker runs it, after the upload committed."""
+    """The extraction task as the worker runs it, after the upload committed. The worker
+    commits in an application context of its own; the reader's next request, here the rest of
+    the test's context, reads the data version afresh, as a new request would."""
     tasks.extract_text(document.current.id)
+    g.pop("read_models_version", None)
 
 
 def team_document(project, title: str, text: str):

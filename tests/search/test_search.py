@@ -199,10 +199,27 @@ def test_a_stranger_gets_the_login_page(client):
 
 
 def search_statements(user, query: str) -> int:
+    """Statements of a search built afresh (a search at a given moment skips the cache)."""
     db.session.refresh(user)  # as the login machinery loads the reader for a request
     with counted_statements() as statements:
-        services.search(user, query)
+        services.search(user, query, now=utcnow())
     return len(statements)
+
+
+def test_the_same_search_again_runs_no_statement_until_something_changes(in_request):
+    reader = make_user()
+    news("Läsombud", "Läsombud i Ånge.")
+    db.session.refresh(reader)
+    assert [r.title.striptags() for r in services.search(reader, "läsombud").results] == [
+        "Läsombud"
+    ]
+    with counted_statements() as statements:
+        again = services.search(reader, "läsombud")
+    assert len(statements) == 0
+    assert [r.title.striptags() for r in again.results] == ["Läsombud"]
+    news("Läsombud i Timrå", "Fler läsombud.")
+    titles = {r.title.striptags() for r in services.search(reader, "läsombud").results}
+    assert titles == {"Läsombud", "Läsombud i Timrå"}
 
 
 def test_the_results_page_runs_the_same_number_of_statements_as_data_grows(in_request):
