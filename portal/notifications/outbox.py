@@ -163,7 +163,11 @@ def register_after_commit_dispatch(app: Flask) -> None:
             if not send_delivery_task(email_id):
                 session.info.pop(BATCH_KEY, None)
                 return
-        send_in_batches(session.info.pop(BATCH_KEY, []))
+        # Every session commits through here, the embedded broker's own too (outside any
+        # application context): only a session that queued emails may look at the config.
+        batch = session.info.pop(BATCH_KEY, [])
+        if batch:
+            send_in_batches(batch)
 
     @event.listens_for(Session, "after_rollback")
     def forget_after_rollback(session: Session) -> None:
