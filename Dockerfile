@@ -26,10 +26,11 @@ COPY . .
 RUN pybabel compile -d portal/translations
 
 # Run as an unprivileged user. It owns only the instance folder (beat keeps its schedule in
-# /var/lib/portal/beat, which docker-compose.yml mounts as a volume); the code stays root's.
+# /var/lib/portal/beat, uploaded documents live in /var/lib/portal/documents; docker-compose.yml
+# mounts both as volumes); the code stays root's.
 RUN groupadd --system portal \
     && useradd --system --gid portal --home-dir /var/lib/portal --no-create-home portal \
-    && mkdir -p /var/lib/portal/beat \
+    && mkdir -p /var/lib/portal/beat /var/lib/portal/documents \
     && chown -R portal:portal /var/lib/portal
 USER portal
 

@@ -142,6 +142,22 @@ def test_beat_keeps_its_schedule_on_a_volume(compose_config):
     assert str(Path(schedule).parent) in mounts
 
 
+def test_web_and_worker_share_the_documents_volume(compose_config):
+    """Web stores an upload; the worker extracts its text and erases it from the bin."""
+    services = compose_config["services"]
+
+    def documents_volume(service: dict) -> set[str]:
+        return {
+            volume.split(":")[0]
+            for volume in service.get("volumes", [])
+            if volume.split(":")[1] == "/var/lib/portal/documents"
+            and volume.split(":")[0] in compose_config["volumes"]
+        }
+
+    assert documents_volume(services["web"])
+    assert documents_volume(services["web"]) == documents_volume(services["worker"])
+
+
 def test_redis_never_evicts_and_keeps_an_append_only_file(compose_config):
     redis = compose_config["services"]["redis"]
     command = " ".join(redis["command"])
