@@ -2,10 +2,10 @@
 
 Only after that transaction commits is a Celery task sent for the row, or for a batch of rows
 (a news item to thousands, the digests, the sweep): a batch goes out over one SMTP connection. The
-task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) a few
-dozen at a time, sends them and records the outcomes. Temporary failures wait in `next_attempt_at`
-with a growing delay; the beat sweep re-sends rows that are due or whose claim went stale (a worker
-killed mid-send), so no email is dropped.
+task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) up
+to CLAIM_CHUNK at a time, sends them and records the outcomes together. Temporary failures wait
+in `next_attempt_at` with a growing delay; the beat sweep re-sends rows that are due or whose
+claim went stale (a worker killed mid-send), so no email is dropped.
 """
 
 import binascii
