@@ -1,12 +1,15 @@
 """The two email figures of `make bench`:
 
 (a) a POST that publishes a news item to 5 000 readers who want news immediately returns in
-    under 200 ms (the fan-out runs in a worker after the commit);
-(b) a real Celery worker (2 processes) drains those 5 000 emails to a local aiosmtpd server at
-    ≥ 80 % of the rate of a plain smtplib loop sending the same messages over one reused
-    connection, measured in the same run, alternating, because these machines drift.
+    under 200 ms (the fan-out runs in a worker after the commit): the median and the worst of
+    the rounds' publications, each gunicorn worker's first one included;
+(b) a real Celery worker (2 processes, each draining its own batches over its own SMTP
+    connection) drains those 5 000 emails to a local aiosmtpd server at ≥ 80 % of the rate of a
+    plain smtplib loop sending the same messages over one reused connection, measured in the
+    same run, alternating, because these machines drift.
 
-The SMTP server runs in its own process (bench/smtp_sink.py) so neither side shares its GIL.
+The SMTP server runs in its own process (bench/smtp_sink.py) so neither side shares its GIL; at
+the end two smtplib loops at once show whether the server itself limits the figures.
 """
 
 import http.client
@@ -19,13 +22,15 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ProcessPoolExecutor
 from email.utils import parseaddr
 
 import psycopg
 from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 READERS = int(os.environ.get("BENCH_READERS", "5000"))
-ROUNDS = int(os.environ.get("BENCH_EMAIL_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_EMAIL_ROUNDS", "5"))
 AUTHOR_EMAIL = "nyhetsredaktor@lansbiblioteket.example"
 PUBLISH_TARGET_MS = 200
 DRAIN_TARGET = 0.8
@@ -118,11 +123,8 @@ def answers_redis(port: int) -> bool:
         return False
 
 
-def publish(
-    base: str, cookie: str, user_agent: str, round_number: int, organisation: int | None = None
-) -> float:
-    """POST a news item for everyone (or, to warm up, for one organisation where no reader
-    works); returns how long the POST took in ms."""
+def publish(base: str, cookie: str, user_agent: str, round_number: int) -> float:
+    """POST a news item for everyone; returns how long the POST took in ms."""
     host, port = base.removeprefix("http://").split(":")
     headers = {"Cookie": cookie, "User-Agent": user_agent}
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
@@ -135,8 +137,7 @@ def publish(
             "title": f"Bokstart till Västernorrland! ({round_number})",
             "body": "Nu börjar **Bokstart** i hela länet. Läs mer om hur det går till.",
             "status": "published",
-            "audience": "organisations" if organisation else "everyone",
-            **({"organisation_ids": str(organisation)} if organisation else {}),
+            "audience": "everyone",
         }
     )
     started = time.perf_counter()
@@ -157,7 +158,11 @@ def publish(
 
 def count(libpq_url: str, where: str = "") -> int:
     with psycopg.connect(libpq_url, autocommit=True) as conn:
-        return conn.execute(f"SELECT count(*) FROM outbound_emails {where}").fetchone()[0]
+        return counted(conn, where)
+
+
+def counted(conn: psycopg.Connection, where: str = "") -> int:
+    return conn.execute(f"SELECT count(*) FROM outbound_emails {where}").fetchone()[0]
 
 
 def wait_for(condition, timeout: float, interval: float, what: str) -> float:
@@ -170,37 +175,47 @@ def wait_for(condition, timeout: float, interval: float, what: str) -> float:
 
 
 def drain_rate(libpq_url: str, before: int) -> float:
-    """Emails per second from the moment the fan-out's rows are all there until all are sent."""
-    started = wait_for(
-        lambda: count(libpq_url) >= before + READERS, 120, 0.01, "the fan-out to write the outbox"
-    )
-    finished = wait_for(
-        lambda: count(libpq_url, "WHERE status = 'sent'") >= before + READERS,
-        600,
-        0.02,
-        "the worker to send every email",
-    )
-    failed = count(libpq_url, "WHERE status <> 'sent'")
+    """Emails per second from the moment the fan-out's rows are all there until the last one
+    is recorded sent (its `sent_at`, naive UTC, so the poll's interval does not count).
+
+    Watched over one connection: a new connection per look (a PostgreSQL backend forked 50
+    times a second) took CPU from the worker it measures, and the floor never paid for it.
+    """
+    with psycopg.connect(libpq_url, autocommit=True) as conn:
+        wait_for(
+            lambda: counted(conn) >= before + READERS, 120, 0.01, "the fan-out to write the outbox"
+        )
+        started = time.time()
+        wait_for(
+            lambda: counted(conn, "WHERE status = 'sent'") >= before + READERS,
+            600,
+            0.1,
+            "the worker to send every email",
+        )
+        failed = counted(conn, "WHERE status <> 'sent'")
+        finished = conn.execute(
+            "SELECT extract(epoch FROM max(sent_at)) FROM outbound_emails"
+        ).fetchone()[0]
     if failed:
         raise RuntimeError(f"{failed} emails not sent: the measurement is void")
-    return READERS / (finished - started)
+    return READERS / (float(finished) - started)
 
 
 def plain_messages(app, limit: int) -> list[tuple[str, bytes]]:
-    """The portal's own last `limit` emails as bytes, built before the clock starts."""
+    """The portal's own last `limit` emails as the bytes the worker sends, built before the
+    clock starts."""
     from portal.extensions import db
     from portal.notifications.models import OutboundEmail
-    from portal.notifications.outbox import build_message
+    from portal.notifications.outbox import message_bytes
 
     with app.app_context():
         rows = db.session.scalars(
-            select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(limit)
+            select(OutboundEmail)
+            .order_by(OutboundEmail.id.desc())
+            .limit(limit)
+            .options(selectinload(OutboundEmail.attachments))
         ).all()
-        messages = [build_message(row) for row in rows]
-        return [
-            (row.recipient, message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
-            for row, message in zip(rows, messages, strict=True)
-        ]
+        return [(row.recipient, message_bytes(row)) for row in rows]
 
 
 def plain_smtplib_rate(port: int, messages: list[tuple[str, bytes]], sender: str) -> float:
@@ -210,6 +225,27 @@ def plain_smtplib_rate(port: int, messages: list[tuple[str, bytes]], sender: str
         for recipient, data in messages:
             smtp.sendmail(sender, [recipient], data)
     return len(messages) / (time.perf_counter() - started)
+
+
+def sink_ceiling(port: int, messages: list[tuple[str, bytes]], sender: str) -> tuple[float, float]:
+    """What the SMTP server itself can take: two smtplib loops in two processes at once, each
+    with half the messages, against one loop right after. If two loops are hardly faster than
+    one, the server (not the sender) sets the pace of the floor and of the worker alike."""
+    half = len(messages) // 2
+    with ProcessPoolExecutor(2) as pool:
+        list(
+            pool.map(
+                plain_smtplib_rate, [port, port], [messages[:20], messages[20:40]], [sender] * 2
+            )
+        )
+        started = time.perf_counter()
+        list(
+            pool.map(
+                plain_smtplib_rate, [port, port], [messages[:half], messages[half:]], [sender] * 2
+            )
+        )
+        both = len(messages) / (time.perf_counter() - started)
+    return both, plain_smtplib_rate(port, messages, sender)
 
 
 def run(tools) -> None:
@@ -301,23 +337,24 @@ def run(tools) -> None:
 
         print(f"\nnews to {READERS} readers who want it immediately; {ROUNDS} rounds")
         print(
+            "worker: Celery, 2 prefork processes, prefetch 1, on Redis and PostgreSQL; batches of"
+            f" {app.config['OUTBOX_BATCH_SIZE']}, each over its own SMTP connection, so the two"
+            " processes send at once\nfloor:  one smtplib loop over one reused connection,"
+            " the same messages' bytes built beforehand"
+        )
+        print(
             f"{'round':>5} {'publish ms':>10} {'worker /s':>10} {'smtplib /s':>10} {'ratio':>6}"
             f"  targets: publish < {PUBLISH_TARGET_MS} ms, ratio ≥ {DRAIN_TARGET:.2f}"
         )
-        # One unmeasured publication first, so gunicorn's worker has its broker connection and
-        # compiled templates, as a server that has been up for a while has.
-        with psycopg.connect(libpq_url) as conn:
-            elsewhere = conn.execute(
-                "SELECT min(id) FROM organisations WHERE kind <> 'municipal_library'"
-            ).fetchone()[0]
-        publish(base, cookie, tools.USER_AGENT, 0, organisation=elsewhere)
-        time.sleep(2)
-        publish_times, ratios = [], []
+        # No unmeasured warm-up publication: each gunicorn worker's first one is measured too
+        # (prepare_to_serve pays its one-off costs when the process starts).
+        publish_times, ratios, messages = [], [], []
         for round_number in range(1, ROUNDS + 1):
             before = count(libpq_url)
             publish_ms = publish(base, cookie, tools.USER_AGENT, round_number)
             worker_rate = drain_rate(libpq_url, before)
-            floor_rate = plain_smtplib_rate(smtp_port, plain_messages(app, READERS), sender)
+            messages = plain_messages(app, READERS)
+            floor_rate = plain_smtplib_rate(smtp_port, messages, sender)
             ratio = worker_rate / floor_rate
             publish_times.append(publish_ms)
             ratios.append(ratio)
@@ -325,11 +362,27 @@ def run(tools) -> None:
                 f"{round_number:>5} {publish_ms:10.0f} {worker_rate:10.0f} {floor_rate:10.0f} "
                 f"{ratio:6.2f}"
             )
-        publish_ms, ratio = statistics.median(publish_times), statistics.median(ratios)
-        verdict = (
-            "ok" if publish_ms < PUBLISH_TARGET_MS and ratio >= DRAIN_TARGET else "BELOW TARGET"
+        publish_ms, worst_ms = statistics.median(publish_times), max(publish_times)
+        ratio = statistics.median(ratios)
+        print(
+            f"publish: median {publish_ms:.0f} ms, worst {worst_ms:.0f} ms"
+            f" (target < {PUBLISH_TARGET_MS} ms): "
+            + ("ok" if worst_ms < PUBLISH_TARGET_MS else "BELOW TARGET")
         )
-        print(f"{'median':>5} {publish_ms:10.0f} {'':>10} {'':>10} {ratio:6.2f}  {verdict}")
+        print(
+            f"drain:   median ratio {ratio:.2f} (target ≥ {DRAIN_TARGET:.2f}): "
+            + ("ok" if ratio >= DRAIN_TARGET else "BELOW TARGET")
+        )
+        both, one = sink_ceiling(smtp_port, messages, sender)
+        print(
+            f"SMTP server: two smtplib loops at once {both:.0f}/s, {both / one:.1f}× one loop"
+            f" ({one:.0f}/s): "
+            + (
+                "the server is not what limits either figure"
+                if both / one >= 1.5
+                else "the server limits both figures, the ratio measures it"
+            )
+        )
     finally:
         for process in reversed(processes):
             stop(process)

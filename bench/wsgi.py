@@ -9,7 +9,7 @@ portal's own templates are.
 from flask import render_template
 from flask_login import login_required
 
-from portal import create_app
+from portal import create_app, prepare_to_serve
 
 FLOOR_TEMPLATE = """{% extends "base.html" %}
 {% block title %}Golv{% endblock %}
@@ -25,6 +25,7 @@ FLOOR_TEMPLATE = """{% extends "base.html" %}
 ROWS = [{"name": f"Projekt {n}", "status": "Pågående", "amount": n * 123_400} for n in range(20)]
 
 app = create_app()
+prepare_to_serve(app)
 FLOOR = app.jinja_env.from_string(FLOOR_TEMPLATE)
 
 

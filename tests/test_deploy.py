@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,37 @@ def test_production_session_cookie_is_secure_httponly_and_lax(tmp_path, producti
     assert "Secure" in attributes
     assert "HttpOnly" in attributes
     assert "SameSite=Lax" in attributes
+
+
+# The web process, started as gunicorn starts it (`wsgi:app`), with the broker stopped: it starts
+# anyway, and has already paid for what the first task sent after a commit needs.
+READY_TO_SEND = """
+import sys
+import wsgi
+needed = ["kombu.transport.redis", "redis", "portal.notifications.tasks", "portal.news.tasks"]
+print(" ".join(name for name in needed if name not in sys.modules) or "all")
+print(wsgi.app.extensions["celery"].finalized)
+"""
+
+
+def test_a_web_process_starts_with_the_broker_down_ready_to_send_its_first_task(tmp_path):
+    environment = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "PORTAL_INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    started = subprocess.run(
+        [sys.executable, "-c", READY_TO_SEND],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+    assert started.returncode == 0, started.stderr
+    missing, finalized = started.stdout.split("\n")[:2]
+    assert missing == "all", f"the first publication would still import {missing}"
+    assert finalized == "True"

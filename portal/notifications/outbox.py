@@ -2,16 +2,17 @@
 
 Only after that transaction commits is a Celery task sent for the row, or for a batch of rows
 (a news item to thousands, the digests, the sweep): a batch goes out over one SMTP connection. The
-task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) a few
-dozen at a time, sends them and records the outcomes. Temporary failures wait in `next_attempt_at`
-with a growing delay; the beat sweep re-sends rows that are due or whose claim went stale (a worker
-killed mid-send), so no email is dropped.
+task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) up
+to CLAIM_CHUNK at a time, sends them and records the outcomes together. Temporary failures wait
+in `next_attempt_at` with a growing delay; the beat sweep re-sends rows that are due or whose
+claim went stale (a worker killed mid-send), so no email is dropped.
 """
 
 import binascii
 import email.policy
 import logging
 import secrets
+from collections import defaultdict
 from datetime import timedelta
 from email import encoders
 from email.charset import QP, Charset
@@ -22,12 +23,14 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import lru_cache
+from types import SimpleNamespace
 
 import email_validator
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import and_, event, insert, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Integer, and_, any_, bindparam, event, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
 
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
@@ -40,9 +43,12 @@ log = logging.getLogger(__name__)
 
 PENDING_KEY = "outbox_pending_ids"
 BATCH_KEY = "outbox_batch_ids"
-# Rows claimed, sent and recorded together inside a batch: small enough that a claim stays fresh
-# (OUTBOX_CLAIM_TIMEOUT_SECONDS) while they are sent, and a killed worker re-sends few.
-CLAIM_CHUNK = 50
+# Rows claimed, sent and recorded together: a whole batch (OUTBOX_BATCH_SIZE, default 200) in one
+# claim, one SELECT and one UPDATE of the sent rows, so the database costs a few statements per
+# batch rather than per email. Small enough that a claim stays fresh (OUTBOX_CLAIM_TIMEOUT_SECONDS)
+# while they are sent; a worker killed mid-chunk leaves the chunk claimed, and the sweep re-sends
+# it once the claim is stale (at least once: some may go twice, none is dropped).
+CLAIM_CHUNK = 200
 
 
 def queue_email(
@@ -242,21 +248,53 @@ def claim(email_id: int) -> OutboundEmail | None:
 def claim_many(email_ids: list[int]) -> list[int]:
     """Take those of the rows that are due and free, in one committed statement; returns their
     ids. On PostgreSQL rows another worker is claiming are skipped, not waited for."""
-    now = utcnow()
-    free = select(OutboundEmail.id).where(OutboundEmail.id.in_(email_ids), claimable(now))
-    if db.session.get_bind().dialect.name == "postgresql":
+    return [row.id for row in claim_rows(email_ids, ("id",))]
+
+
+# What sending a claimed row reads: its columns, returned by the claim itself.
+OUTGOING_COLUMNS = (
+    "id",
+    "recipient",
+    "subject",
+    "text_body",
+    "html_body",
+    "reply_to",
+    "list_unsubscribe",
+    "message_id",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
+
+
+def on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def one_of(column, ids: list[int]):
+    """`column IN (ids)`; on PostgreSQL `= ANY(array)`, one parameter instead of hundreds that
+    SQLAlchemy renders and psycopg parses anew for every batch."""
+    if on_postgresql():
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS) -> list:
+    """`claim_many`, returning the claimed rows' `columns` (after the claim: `attempts`
+    counts this one) from the same UPDATE, ordered by id. A Core statement: the ORM's
+    UPDATE costs more than the claim itself."""
+    table, now = OutboundEmail.__table__, utcnow()
+    free = select(table.c.id).where(one_of(table.c.id, email_ids), claimable(now))
+    if on_postgresql():
         free = free.with_for_update(skip_locked=True)
-    claimed = list(
-        db.session.scalars(
-            update(OutboundEmail)
-            .where(OutboundEmail.id.in_(free.scalar_subquery()))
-            .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
-            .returning(OutboundEmail.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    claimed = db.session.execute(
+        update(table)
+        .where(table.c.id.in_(free.scalar_subquery()))
+        .values(status="sending", claimed_at=now, attempts=table.c.attempts + 1)
+        .returning(*(table.c[name] for name in columns))
+    ).all()
     db.session.commit()
-    return claimed
+    return sorted(claimed, key=lambda row: row.id)
 
 
 # The portal's text is UTF-8 in quoted-printable: readable in the raw message, 7-bit safe.
@@ -321,7 +359,7 @@ def message_bytes(row: OutboundEmail) -> bytes:
         f"From: {_address_header(current_app.config['MAIL_FROM'])}",
         f"To: {row.recipient}",
         f"Subject: {_header_text(row.subject)}",
-        f"Date: {format_datetime(row.created_at)}",
+        f"Date: {_date_header(row.created_at)}",
         f"Message-ID: {row.message_id}",
     ]
     if row.reply_to:
@@ -341,6 +379,12 @@ def message_bytes(row: OutboundEmail) -> bytes:
         ]
     lines += [f"--{boundary}--", ""]
     return "\r\n".join(lines).encode("ascii")
+
+
+@lru_cache(maxsize=256)
+def _date_header(created_at) -> str:
+    """The emails of one fan-out share their creation time."""
+    return format_datetime(created_at)
 
 
 @lru_cache(maxsize=256)
@@ -396,51 +440,85 @@ def deliver_many(email_ids: list[int]) -> dict[int, str]:
     statuses: dict[int, str] = {}
     with backends.connection() as mailer:
         for start in range(0, len(email_ids), CLAIM_CHUNK):
-            claimed = claim_many(email_ids[start : start + CLAIM_CHUNK])
-            if not claimed:
+            rows = claimed_rows(email_ids[start : start + CLAIM_CHUNK])
+            if not rows:
                 continue
-            rows = db.session.scalars(
-                select(OutboundEmail)
-                .where(OutboundEmail.id.in_(claimed))
-                .options(selectinload(OutboundEmail.attachments))
-                .order_by(OutboundEmail.id)
-            ).all()
             outcomes = [send_one(mailer, row) for row in rows]
-            db.session.execute(update(OutboundEmail), outcomes)
-            db.session.commit()
+            record_outcomes(outcomes)
             statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
     sent = sum(1 for status in statuses.values() if status == "sent")
     log.info("Delivered %s of %s emails claimed", sent, len(statuses))
     return statuses
 
 
-def send_one(mailer, row: OutboundEmail) -> dict:
-    """Send one claimed row; returns the values to record for it."""
-    outcome = {
-        "id": row.id,
-        "status": "sent",
-        "sent_at": None,
-        "last_error": None,
-        "next_attempt_at": row.next_attempt_at,
-        "claimed_at": None,
-    }
+def claimed_rows(email_ids: list[int]) -> list[SimpleNamespace]:
+    """Claim the rows and read what sending them needs in one committed UPDATE, then their
+    attachments (nearly always none) in one SELECT. Plain rows, not ORM objects: loading
+    two hundred of those cost as much as building their messages."""
+    rows = claim_rows(email_ids)
+    if not rows:
+        return []
+    attachments = defaultdict(list)
+    for attachment in db.session.execute(
+        select(
+            EmailAttachment.email_id,
+            EmailAttachment.filename,
+            EmailAttachment.content_type,
+            EmailAttachment.data,
+        )
+        .where(one_of(EmailAttachment.email_id, [row.id for row in rows]))
+        .order_by(EmailAttachment.id)
+    ):
+        attachments[attachment.email_id].append(attachment)
+    db.session.commit()
+    return [
+        SimpleNamespace(
+            **dict(zip(OUTGOING_COLUMNS, row, strict=True)), attachments=attachments[row.id]
+        )
+        for row in rows
+    ]
+
+
+def send_one(mailer, row: SimpleNamespace) -> dict:
+    """Send one claimed row; returns its outcome: the id, the new status and, unless it was
+    sent, the values to record for it."""
     try:
         problem = refusal(row)
         if problem:
             raise backends.PermanentFailure(problem)
         mailer.send(message_bytes(row), row.recipient, row.message_id)
     except backends.TemporaryFailure as error:
-        outcome.update(retry_values(row.attempts, str(error)))
+        outcome = retry_values(row.attempts, str(error))
     except backends.PermanentFailure as error:
-        outcome.update(status="failed", last_error=str(error))
+        outcome = {"status": "failed", "last_error": str(error)}
     except Exception as error:  # a bug or a broken row: count the attempt, show the error
         log.exception("Email %s could not be sent", row.id)
-        outcome.update(retry_values(row.attempts, f"{type(error).__name__}: {error}"))
+        outcome = retry_values(row.attempts, f"{type(error).__name__}: {error}")
     else:
-        outcome["sent_at"] = utcnow()
-    if outcome["status"] != "sent":
-        log.info("Email %s to %s: %s", row.id, row.recipient, outcome["last_error"])
-    return outcome
+        return {"id": row.id, "status": "sent"}
+    log.info("Email %s to %s: %s", row.id, row.recipient, outcome["last_error"])
+    return {
+        "id": row.id,
+        "next_attempt_at": row.next_attempt_at,
+        "claimed_at": None,
+        **outcome,
+    }
+
+
+def record_outcomes(outcomes: list[dict]) -> None:
+    """One UPDATE for all the sent rows, one (by primary key) for the rest, one commit."""
+    sent = [outcome["id"] for outcome in outcomes if outcome["status"] == "sent"]
+    others = [outcome for outcome in outcomes if outcome["status"] != "sent"]
+    if sent:
+        db.session.execute(
+            update(OutboundEmail)
+            .where(one_of(OutboundEmail.id, sent))
+            .values(status="sent", sent_at=utcnow(), last_error=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    if others:
+        db.session.execute(update(OutboundEmail), others)
+    db.session.commit()
 
 
 def retry_delay(attempts: int) -> timedelta:

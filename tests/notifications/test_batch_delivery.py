@@ -2,6 +2,7 @@
 and is tried again, a 5xx fails only its own email, nothing is dropped."""
 
 import smtplib
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -48,6 +49,38 @@ def test_a_batch_goes_over_one_connection_each_email_to_its_own_recipient(
         [f"person{n}@kramfors.example"] for n in range(120)
     ]
     assert all(row.status == "sent" and row.attempts == 1 for row in rows())
+
+
+def test_an_email_with_attachments_in_a_batch_carries_them_and_the_others_none(
+    app, dispatched, smtp_server
+):
+    plain = queue_reset_email("person0@kramfors.example").id
+    with_files = outbox.queue_email(
+        "person1@kramfors.example",
+        "password_reset",
+        "Protokoll",
+        user=SimpleNamespace(name="Karin Ek"),
+        link="http://portal.test/aterstall-losenord/abc",
+        attachments=(
+            ("Protokoll 2015-03-12.pdf", "application/pdf", b"%PDF-1.4 protokoll"),
+            ("Närvaro.csv", "text/csv", "namn;kommun\nKarin;Härnösand\n".encode()),
+        ),
+    ).id
+    db.session.commit()
+
+    assert outbox.deliver_many([plain, with_files]) == {plain: "sent", with_files: "sent"}
+
+    first, second = (envelope.message for envelope in smtp_server.envelopes)
+    assert list(first.iter_attachments()) == []
+    files = [
+        (part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+        for part in second.iter_attachments()
+    ]
+    assert files == [
+        ("Protokoll 2015-03-12.pdf", "application/pdf", b"%PDF-1.4 protokoll"),
+        ("Närvaro.csv", "text/csv", "namn;kommun\nKarin;Härnösand\n".encode()),
+    ]
+    assert "Hej Karin Ek!" in second.get_body(("plain",)).get_content()
 
 
 def test_a_451_in_the_middle_of_a_batch_delays_that_email_and_the_rest_go(
