@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications import bp as notifications_bp
     from portal.notifications.settings import bp as preferences_bp
     from portal.projects import bp as projects_bp
+    from portal.reports import bp as reports_bp
     from portal.search import bp as search_bp
 
     app.register_blueprint(main_bp)
@@ -127,3 +128,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(reports_bp)

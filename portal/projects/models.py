@@ -198,12 +198,33 @@ class Grant(db.Model):
     period_starts_on: Mapped[date | None]
     period_ends_on: Mapped[date | None]
     conditions: Mapped[str] = mapped_column(Text, default="")
+    # "", "monthly" or "quarterly": a progress report drafted automatically for each period.
+    report_recurrence: Mapped[str] = mapped_column(String(16), default="")
 
     project: Mapped[Project] = relationship(back_populates="grants")
     funder: Mapped[Organisation] = relationship()
     deadlines: Mapped[list[ReportDeadline]] = relationship(
         back_populates="grant", cascade="all, delete-orphan", order_by="ReportDeadline.due_on"
     )
+
+
+class FunderContact(db.Model):
+    """A person at a funder (Kulturrådet's handläggare, say) who receives the project reports."""
+
+    __tablename__ = "funder_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    receives_reports: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
 
 
 class ReportDeadline(db.Model):
