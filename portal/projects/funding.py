@@ -23,6 +23,7 @@ from portal.projects.models import (
     BUDGET_CATEGORIES,
     CONTRIBUTION_KINDS,
     DEADLINE_KINDS,
+    REPORT_RECURRENCES,
     BudgetLine,
     Contribution,
     Expense,
@@ -39,6 +40,7 @@ GRANT_FIELDS = [
     "period_starts_on",
     "period_ends_on",
     "conditions",
+    "report_recurrence",
 ]
 CONTRIBUTION_FIELDS = ["organisation_id", "amount_ore", "kind"]
 BUDGET_LINE_FIELDS = ["category", "description", "planned_ore", "grant_id", "contribution_id"]
@@ -378,6 +380,14 @@ def _deadline_summary(grant: Grant) -> list[str]:
 # --- Grants --------------------------------------------------------------------------------
 
 
+def _recurrence(value: str | None) -> str:
+    if (value or "") not in REPORT_RECURRENCES:
+        raise ValidationError(
+            _l("Välj hur ofta en lägesrapport ska skrivas."), field="report_recurrence"
+        )
+    return value or ""
+
+
 def save_grant(
     actor: User,
     project: Project,
@@ -391,6 +401,7 @@ def save_grant(
     period_ends_on: date | None,
     conditions: str,
     deadlines: list[tuple[str, date | None]],
+    report_recurrence: str = "",
 ) -> Grant:
     """Create or change a grant with its report deadlines (at least one)."""
     values = {
@@ -401,6 +412,7 @@ def save_grant(
         "period_starts_on": period_starts_on,
         "period_ends_on": period_ends_on,
         "conditions": (conditions or "").strip(),
+        "report_recurrence": _recurrence(report_recurrence),
     }
     if period_starts_on and period_ends_on and period_ends_on < period_starts_on:
         raise ValidationError(

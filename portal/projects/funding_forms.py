@@ -16,7 +16,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.forms import select_choices
 from portal.core.i18n import _l
-from portal.projects.models import BUDGET_CATEGORIES, CONTRIBUTION_KINDS, DEADLINE_KINDS
+from portal.projects.models import (
+    BUDGET_CATEGORIES,
+    CONTRIBUTION_KINDS,
+    DEADLINE_KINDS,
+    REPORT_RECURRENCES,
+)
 
 REQUIRED = _l("Fyll i fältet.")
 VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
@@ -68,6 +73,14 @@ class GrantForm(FlaskForm):
     period_starts_on = date_field(_l("Bidragsperioden börjar"))
     period_ends_on = date_field(_l("Bidragsperioden slutar"))
     conditions = TextAreaField(_l("Villkor"), validators=[Optional(), Length(max=5000)])
+    report_recurrence = SelectField(
+        _l("Återkommande lägesrapport"),
+        choices=lambda: select_choices(REPORT_RECURRENCES.items()),
+        validate_choice=False,
+        description=_l(
+            "Portalen skriver ett utkast efter varje period. Det skickas aldrig utan godkännande."
+        ),
+    )
     deadlines = FieldList(FormField(DeadlineForm), min_entries=2)
     submit = SubmitField(_l("Spara bidraget"))
 

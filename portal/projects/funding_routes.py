@@ -93,6 +93,7 @@ def _grant_form(project, grant):
             "period_starts_on": grant.period_starts_on,
             "period_ends_on": grant.period_ends_on,
             "conditions": grant.conditions,
+            "report_recurrence": grant.report_recurrence,
             "deadlines": [
                 {"kind": deadline.kind, "due_on": deadline.due_on} for deadline in grant.deadlines
             ]
@@ -119,6 +120,7 @@ def _edit_grant(project, grant):
             period_ends_on=form.period_ends_on.data,
             conditions=form.conditions.data,
             deadlines=[(entry.kind.data, entry.due_on.data) for entry in form.deadlines],
+            report_recurrence=form.report_recurrence.data,
         )
 
     return _save(

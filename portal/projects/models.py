@@ -37,6 +37,12 @@ DEADLINE_KINDS = {
     "progress_report": _l("Lägesrapport"),
     "final_report": _l("Slutredovisning"),
 }
+# A grant's optional progress report drafted automatically after each month or quarter.
+REPORT_RECURRENCES = {
+    "": _l("Ingen"),
+    "monthly": _l("Varje månad"),
+    "quarterly": _l("Varje kvartal"),
+}
 BUDGET_CATEGORIES = {
     "personnel": _l("Personal"),
     "materials": _l("Material"),

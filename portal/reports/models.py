@@ -29,11 +29,6 @@ REPORT_STATES = {
     "approved": _l("Godkänd"),
     "sent": _l("Skickad"),
 }
-REPORT_RECURRENCES = {
-    "": _l("Ingen"),
-    "monthly": _l("Varje månad"),
-    "quarterly": _l("Varje kvartal"),
-}
 
 
 class ReportTemplate(db.Model):

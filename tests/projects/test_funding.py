@@ -422,3 +422,42 @@ def test_the_economy_sums_only_this_projects_rows(app):
     )
     assert [row.spent_ore for row in economy.lines] == [50_000_00]
     assert [row.spent_ore for row in economy.funders] == [50_000_00]
+
+
+def grant_form(funder, **fields) -> dict:
+    return {
+        "funder_id": funder.id,
+        "amount": "600 000",
+        "period_starts_on": "2016-01-01",
+        "period_ends_on": "2016-12-31",
+        "deadlines-0-kind": "final_report",
+        "deadlines-0-due_on": "2017-03-31",
+        **fields,
+    }
+
+
+def test_grant_with_a_quarterly_progress_report_keeps_the_choice(client, login_as):
+    login_as("staff")
+    project = make_project()
+    response = client.post(
+        f"/projekt/{project.slug}/ekonomi/bidrag/ny",
+        data=grant_form(make_organisation(kind="funder"), report_recurrence="quarterly"),
+    )
+    assert response.status_code == 302
+    grant = db.session.scalar(select(Grant))
+    assert grant.report_recurrence == "quarterly"
+    page = client.get(f"/projekt/{project.slug}/ekonomi/bidrag/{grant.id}").get_data(as_text=True)
+    assert '<option selected value="quarterly">Varje kvartal</option>' in page
+
+
+def test_grant_with_an_unknown_report_recurrence_is_refused_beside_the_field(client, login_as):
+    login_as("staff")
+    project = make_project()
+    response = client.post(
+        f"/projekt/{project.slug}/ekonomi/bidrag/ny",
+        data=grant_form(make_organisation(kind="funder"), report_recurrence="weekly"),
+    )
+    page = response.get_data(as_text=True)
+    assert 'id="report_recurrence-error"' in page
+    assert "Välj hur ofta en lägesrapport ska skrivas." in page
+    assert db.session.scalar(select(Grant)) is None
