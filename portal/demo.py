@@ -24,6 +24,7 @@ from portal.projects.models import (
     BudgetLine,
     Contribution,
     Expense,
+    FunderContact,
     GoalArea,
     Grant,
     Indicator,
@@ -100,6 +101,7 @@ def load_demo() -> list[dict]:
             )
     db.session.flush()
     load_plan(by_name)
+    load_funder_contacts(by_name)
     db.session.flush()
     load_news(date.today())
     load_events(date.today())
@@ -717,3 +719,52 @@ def _project(spec, areas, groups, organisations, users) -> Project:
         )
     ]
     return project
+
+
+# --- Funder contacts: who receives the projects' reports -------------------------------------
+
+FUNDER_CONTACTS = [
+    # (funder, name, email, role, phone, receives reports)
+    (
+        "Kulturrådet",
+        "Maria Lindqvist",
+        "maria.lindqvist@kulturradet.example.org",
+        "Handläggare, litteratur och läsfrämjande",
+        "08-519 264 00",
+        True,
+    ),
+    (
+        "Kulturrådet",
+        "Registrator Kulturrådet",
+        "registrator@kulturradet.example.org",
+        "Registrator",
+        "",
+        False,
+    ),
+    (
+        "Region Västernorrland",
+        "Johan Berglund",
+        "johan.berglund@regionvasternorrland.example.org",
+        "Kulturstrateg, bibliotek",
+        "0611-800 00",
+        True,
+    ),
+]
+
+
+def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
+    """The demo funders' contacts; an address that is already there is left as it is."""
+    existing = set(db.session.scalars(select(FunderContact.email)))
+    for funder, name, email, role, phone, receives_reports in FUNDER_CONTACTS:
+        if email in existing:
+            continue
+        db.session.add(
+            FunderContact(
+                organisation=organisations[funder],
+                name=name,
+                email=email,
+                role=role,
+                phone=phone,
+                receives_reports=receives_reports,
+            )
+        )

@@ -138,6 +138,15 @@ NEW_DOCUMENT = {
 }
 DOCUMENT_FIELDS = {"title": "Biblioteksplan", "visibility": "everyone", "retention": "keep"}
 
+# Funders and their contacts (who receives the reports): staff and admins only.
+FUNDER = {"organisation_id": Sample("funder")}
+FUNDER_CONTACT = {"organisation_id": Sample("funder"), "contact_id": Sample("funder_contact")}
+NEW_FUNDER_CONTACT = {
+    "name": "Maria Lindqvist",
+    "email": "maria.lindqvist@kulturradet.example.org",
+    "receives_reports": "y",
+}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -442,4 +451,15 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"List-Unsubscribe": "One-Click"})},
         url_values={"token": Sample("unsubscribe_token")},
     ),
+    # Funders and their contacts.
+    "projects.funders": Route({"GET": Rule(MANAGERS)}),
+    "projects.funder_contacts": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_FUNDER_CONTACT)},
+        url_values=FUNDER,
+    ),
+    "projects.edit_funder_contact": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_FUNDER_CONTACT)},
+        url_values=FUNDER_CONTACT,
+    ),
+    "projects.delete_funder_contact": Route({"POST": Rule(MANAGERS)}, url_values=FUNDER_CONTACT),
 }

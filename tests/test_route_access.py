@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import feeds, tokens
-from portal.accounts.models import Invitation, User
+from portal.accounts.models import Invitation, Organisation, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.documents import services as document_services
@@ -216,6 +216,12 @@ def _binned_document() -> int:
     return document.id
 
 
+def _funder():
+    """Kulturrådet, a funder organisation, made once per request."""
+    funder = db.session.scalar(select(Organisation).where(Organisation.name == "Kulturrådet"))
+    return funder or make_organisation("Kulturrådet", kind="funder")
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -257,6 +263,9 @@ SAMPLE_MAKERS = {
     "unsubscribe_token": lambda: preferences.unsubscribe_token(
         make_user(email="avregistrera@harnosand.example").id, ["news"]
     ),
+    # Funders and their contacts.
+    "funder": lambda: _funder().id,
+    "funder_contact": lambda: funding_factories.make_funder_contact(_funder()).id,
 }
 
 
