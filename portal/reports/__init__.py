@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from portal.reports import models  # noqa: E402, F401  (registers the tables)
+# The tables, and the guard in services that freezes sent reports.
+from portal.reports import models, services  # noqa: E402, F401
