@@ -147,6 +147,10 @@ NEW_FUNDER_CONTACT = {
     "receives_reports": "y",
 }
 
+# Sending a report: an approved Bokstart report whose funder has contacts; editors (staff, admin,
+# lead, team) send it and read its PDF.
+SENDABLE_REPORT = {"slug": Sample("sendable_report_slug"), "report_id": Sample("sendable_report")}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -462,4 +466,7 @@ ACCESS: dict[str, Route] = {
         url_values=FUNDER_CONTACT,
     ),
     "projects.delete_funder_contact": Route({"POST": Rule(MANAGERS)}, url_values=FUNDER_CONTACT),
+    # Sending a report to the funder, and its PDF.
+    "reports.send": Route({"POST": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
+    "reports.pdf": Route({"GET": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
 }

@@ -18,6 +18,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
+# WeasyPrint reports each rendering step at INFO; the portal's log wants what went wrong.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_VARIANT = "pdf/ua-1"
 
