@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-# The tables, and the guard in services that freezes sent reports.
-from portal.reports import models, services  # noqa: E402, F401
+# The tables, the guard in services that freezes sent reports, and the pages.
+from portal.reports import models, routes, services, template_routes  # noqa: E402, F401
