@@ -4,5 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-# The tables, the guard in services that freezes sent reports, and sending to the funder.
-from portal.reports import delivery_routes, models, services  # noqa: E402, F401
+# The tables, the guard in services that freezes sent reports, the pages and sending.
+from portal.reports import (  # noqa: E402, F401
+    delivery_routes,
+    models,
+    routes,
+    services,
+    template_routes,
+)

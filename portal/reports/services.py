@@ -320,10 +320,20 @@ def _column_changes(state) -> set[str]:
 
 
 def _committed_state(report: Report) -> str | None:
-    history = inspect(report).attrs.state.history
+    """The state stored in the database (None for a new report). A state set on an expired
+    report has no old value in its history, so the row is read (without an autoflush)."""
+    state = inspect(report)
+    if state.pending or state.transient:
+        return None
+    history = state.attrs.state.history
     if history.deleted:
         return history.deleted[0]
-    return report.state if not inspect(report).pending else None
+    if not history.has_changes():
+        return report.state
+    session = state.session
+    return session.connection().scalar(
+        select(Report.__table__.c.state).where(Report.__table__.c.id == report.id)
+    )
 
 
 def _is_marking_sent(report: Report) -> bool:
