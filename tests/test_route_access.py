@@ -33,6 +33,7 @@ from tests.documents.factories import make_document, plan_pdf
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
+from tests.reports import access_samples as report_samples
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -258,6 +259,9 @@ SAMPLE_MAKERS = {
         make_user(email="avregistrera@harnosand.example").id, ["news"]
     ),
 }
+
+# Reports to funders.
+SAMPLE_MAKERS.update(report_samples.SAMPLE_MAKERS)
 
 
 def resolve(values: dict, made: dict) -> dict:
