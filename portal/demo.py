@@ -106,6 +106,7 @@ def load_demo() -> list[dict]:
     load_news(date.today())
     load_events(date.today())
     load_documents()
+    load_reports()
     db.session.commit()
     return DEMO_USERS
 
@@ -768,3 +769,27 @@ def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
                 receives_reports=receives_reports,
             )
         )
+
+
+def load_reports() -> None:
+    """The built-in report templates, and a draft Kulturrådet progress report for Bokstart's
+    first half of 2016 (drafted by the portal, so any staff member may approve it)."""
+    from portal.reports import services as report_services
+    from portal.reports.builtins import KULTURRADET_NAME, ensure_builtin_templates
+    from portal.reports.models import Report
+
+    templates = {template.name: template for template in ensure_builtin_templates()}
+    bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
+    if bokstart is None or not bokstart.grants:
+        return
+    if db.session.scalar(select(Report.id).where(Report.project_id == bokstart.id)) is not None:
+        return
+    report_services.create_report(
+        bokstart,
+        grant=bokstart.grants[0],
+        template=templates[KULTURRADET_NAME],
+        kind="progress_report",
+        period_starts_on=date(2016, 1, 1),
+        period_ends_on=date(2016, 6, 30),
+        actor=None,
+    )

@@ -34,6 +34,7 @@ from tests.documents.factories import make_document, plan_pdf
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
+from tests.reports import access_samples as report_samples
 from tests.reports import delivery_factories
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -280,6 +281,9 @@ SAMPLE_MAKERS = {
     "sendable_report_slug": lambda: _sendable_report().project.slug,
     "sendable_report": lambda: _sendable_report().id,
 }
+
+# Reports to funders.
+SAMPLE_MAKERS.update(report_samples.SAMPLE_MAKERS)
 
 
 def resolve(values: dict, made: dict) -> dict:
