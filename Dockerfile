@@ -12,6 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint (report PDFs) needs Pango, HarfBuzz's subsetter and a font with å, ä and ö.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies in their own layer, rebuilt only when pyproject.toml or constraints.txt change.
 # The project is installed from a stub package and then removed: the real code is imported from
 # /app (PYTHONPATH), because templates/ and migrations/ sit outside the package.

@@ -69,6 +69,9 @@ class Config:
     # Digests: the daily one at this hour (Swedish time), the weekly one on this weekday too.
     DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
     DIGEST_WEEKDAY = env("DIGEST_WEEKDAY", "monday")
+    # Reports to funders: with four eyes on, whoever asked for review or wrote the latest
+    # version may not approve the report.
+    REPORT_FOUR_EYES = env_bool("REPORT_FOUR_EYES", True)
 
     PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{env('PORTAL_PORT', '5000')}")
     SERVER_NAME = env("SERVER_NAME")

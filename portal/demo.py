@@ -24,6 +24,7 @@ from portal.projects.models import (
     BudgetLine,
     Contribution,
     Expense,
+    FunderContact,
     GoalArea,
     Grant,
     Indicator,
@@ -100,10 +101,12 @@ def load_demo() -> list[dict]:
             )
     db.session.flush()
     load_plan(by_name)
+    load_funder_contacts(by_name)
     db.session.flush()
     load_news(date.today())
     load_events(date.today())
     load_documents()
+    load_reports()
     db.session.commit()
     return DEMO_USERS
 
@@ -717,3 +720,76 @@ def _project(spec, areas, groups, organisations, users) -> Project:
         )
     ]
     return project
+
+
+# --- Funder contacts: who receives the projects' reports -------------------------------------
+
+FUNDER_CONTACTS = [
+    # (funder, name, email, role, phone, receives reports)
+    (
+        "Kulturrådet",
+        "Maria Lindqvist",
+        "maria.lindqvist@kulturradet.example.org",
+        "Handläggare, litteratur och läsfrämjande",
+        "08-519 264 00",
+        True,
+    ),
+    (
+        "Kulturrådet",
+        "Registrator Kulturrådet",
+        "registrator@kulturradet.example.org",
+        "Registrator",
+        "",
+        False,
+    ),
+    (
+        "Region Västernorrland",
+        "Johan Berglund",
+        "johan.berglund@regionvasternorrland.example.org",
+        "Kulturstrateg, bibliotek",
+        "0611-800 00",
+        True,
+    ),
+]
+
+
+def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
+    """The demo funders' contacts; an address that is already there is left as it is."""
+    existing = set(db.session.scalars(select(FunderContact.email)))
+    for funder, name, email, role, phone, receives_reports in FUNDER_CONTACTS:
+        if email in existing:
+            continue
+        db.session.add(
+            FunderContact(
+                organisation=organisations[funder],
+                name=name,
+                email=email,
+                role=role,
+                phone=phone,
+                receives_reports=receives_reports,
+            )
+        )
+
+
+def load_reports() -> None:
+    """The built-in report templates, and a draft Kulturrådet progress report for Bokstart's
+    first half of 2016 (drafted by the portal, so any staff member may approve it)."""
+    from portal.reports import services as report_services
+    from portal.reports.builtins import KULTURRADET_NAME, ensure_builtin_templates
+    from portal.reports.models import Report
+
+    templates = {template.name: template for template in ensure_builtin_templates()}
+    bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
+    if bokstart is None or not bokstart.grants:
+        return
+    if db.session.scalar(select(Report.id).where(Report.project_id == bokstart.id)) is not None:
+        return
+    report_services.create_report(
+        bokstart,
+        grant=bokstart.grants[0],
+        template=templates[KULTURRADET_NAME],
+        kind="progress_report",
+        period_starts_on=date(2016, 1, 1),
+        period_ends_on=date(2016, 6, 30),
+        actor=None,
+    )

@@ -138,6 +138,19 @@ NEW_DOCUMENT = {
 }
 DOCUMENT_FIELDS = {"title": "Biblioteksplan", "visibility": "everyone", "retention": "keep"}
 
+# Funders and their contacts (who receives the reports): staff and admins only.
+FUNDER = {"organisation_id": Sample("funder")}
+FUNDER_CONTACT = {"organisation_id": Sample("funder"), "contact_id": Sample("funder_contact")}
+NEW_FUNDER_CONTACT = {
+    "name": "Maria Lindqvist",
+    "email": "maria.lindqvist@kulturradet.example.org",
+    "receives_reports": "y",
+}
+
+# Sending a report: an approved Bokstart report whose funder has contacts; editors (staff, admin,
+# lead, team) send it and read its PDF.
+SENDABLE_REPORT = {"slug": Sample("sendable_report_slug"), "report_id": Sample("sendable_report")}
+
 ACCESS: dict[str, Route] = {
     # The start page and the health endpoints (load balancers ask these without logging in).
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
@@ -442,4 +455,65 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"List-Unsubscribe": "One-Click"})},
         url_values={"token": Sample("unsubscribe_token")},
     ),
+    # Funders and their contacts.
+    "projects.funders": Route({"GET": Rule(MANAGERS)}),
+    "projects.funder_contacts": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_FUNDER_CONTACT)},
+        url_values=FUNDER,
+    ),
+    "projects.edit_funder_contact": Route(
+        {"GET": Rule(MANAGERS), "POST": Rule(MANAGERS, form=NEW_FUNDER_CONTACT)},
+        url_values=FUNDER_CONTACT,
+    ),
+    "projects.delete_funder_contact": Route({"POST": Rule(MANAGERS)}, url_values=FUNDER_CONTACT),
+    # Sending a report to the funder, and its PDF.
+    "reports.send": Route({"POST": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
+    "reports.pdf": Route({"GET": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
 }
+
+# Reports to funders: editors of the project (staff, admin, lead, team) draft, edit and ask for
+# review; approving needs staff or admin (and someone else than the author: the samples are a
+# colleague's); the sample member is not on the project. Templates are kept by admins.
+REPORTS = {"slug": Sample("report_project_slug")}
+REPORT = {**REPORTS, "report_id": Sample("report")}
+NEW_REPORT = {
+    "grant_id": Sample("report_grant"),
+    "kind": "progress_report",
+    "template_id": Sample("report_template"),
+    "period_starts_on": "2016-01-01",
+    "period_ends_on": "2016-06-30",
+}
+REPORT_TEXTS = {f"sections-{index}": f"Text {index}" for index in range(9)}
+NEW_REPORT_TEMPLATE = {
+    "name": "Regionens lägesrapport",
+    "sections-0-title": "Sammanfattning",
+    "sections-0-source": "narrative",
+    "sections-1-title": "Ekonomi",
+    "sections-1-source": "economy",
+}
+ACCESS.update(
+    {
+        "reports.archive": Route({"GET": Rule(EDITORS)}, url_values=REPORTS),
+        "reports.new": Route(
+            {"GET": Rule(EDITORS), "POST": Rule(EDITORS, form=NEW_REPORT)}, url_values=REPORTS
+        ),
+        "reports.show": Route({"GET": Rule(EDITORS)}, url_values=REPORT),
+        "reports.preview": Route({"GET": Rule(EDITORS)}, url_values=REPORT),
+        "reports.versions": Route({"GET": Rule(EDITORS)}, url_values=REPORT),
+        "reports.save": Route({"POST": Rule(EDITORS, form=REPORT_TEXTS)}, url_values=REPORT),
+        "reports.refresh": Route({"POST": Rule(EDITORS)}, url_values=REPORT),
+        "reports.request_review": Route({"POST": Rule(EDITORS)}, url_values=REPORT),
+        "reports.approve": Route(
+            {"POST": Rule(EDITORS)},
+            url_values={**REPORTS, "report_id": Sample("report_in_review")},
+        ),
+        "reports.templates": Route({"GET": Rule(ADMIN_ONLY)}),
+        "reports.new_template": Route(
+            {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_REPORT_TEMPLATE)}
+        ),
+        "reports.edit_template": Route(
+            {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_REPORT_TEMPLATE)},
+            url_values={"template_id": Sample("report_template")},
+        ),
+    }
+)

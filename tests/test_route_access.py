@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import feeds, tokens
-from portal.accounts.models import Invitation, User
+from portal.accounts.models import Invitation, Organisation, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.documents import services as document_services
@@ -28,11 +28,14 @@ from portal.news.models import NewsComment, NewsItem
 from portal.notifications import preferences
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
+from portal.reports.models import Report
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.documents.factories import make_document, plan_pdf
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
+from tests.reports import access_samples as report_samples
+from tests.reports import delivery_factories
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -216,6 +219,20 @@ def _binned_document() -> int:
     return document.id
 
 
+def _funder():
+    """Kulturrådet, a funder organisation, made once per request."""
+    funder = db.session.scalar(select(Organisation).where(Organisation.name == "Kulturrådet"))
+    return funder or make_organisation("Kulturrådet", kind="funder")
+
+
+def _sendable_report():
+    """An approved report whose funder has contacts, made once per request."""
+    report = db.session.scalar(
+        select(Report).join(Project).where(Project.slug == "bokstart-vasternorrland")
+    )
+    return report or delivery_factories.approved_report()
+
+
 SAMPLE_MAKERS = {
     "plan_period": lambda: (
         project_factories.make_plan_period("Regional biblioteksplan 2012–2014").id
@@ -257,7 +274,16 @@ SAMPLE_MAKERS = {
     "unsubscribe_token": lambda: preferences.unsubscribe_token(
         make_user(email="avregistrera@harnosand.example").id, ["news"]
     ),
+    # Funders and their contacts.
+    "funder": lambda: _funder().id,
+    "funder_contact": lambda: funding_factories.make_funder_contact(_funder()).id,
+    # Sending a report.
+    "sendable_report_slug": lambda: _sendable_report().project.slug,
+    "sendable_report": lambda: _sendable_report().id,
 }
+
+# Reports to funders.
+SAMPLE_MAKERS.update(report_samples.SAMPLE_MAKERS)
 
 
 def resolve(values: dict, made: dict) -> dict:

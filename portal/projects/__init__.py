@@ -8,3 +8,4 @@ from portal.projects import funding_routes  # noqa: E402,F401,I001
 from portal.projects import plan_routes  # noqa: E402,F401
 from portal.projects import progress_routes  # noqa: E402,F401
 from portal.projects import routes  # noqa: E402,F401
+from portal.projects import contacts_routes  # noqa: E402,F401

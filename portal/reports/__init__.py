@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from portal.reports import models  # noqa: E402, F401  (registers the tables)
+# The tables, the guard in services that freezes sent reports, the pages and sending.
+from portal.reports import (  # noqa: E402, F401
+    delivery_routes,
+    models,
+    routes,
+    services,
+    template_routes,
+)

@@ -78,3 +78,14 @@ def funded_project() -> Project:
         make_contribution(project)
         make_expense(make_budget_line(project, grant=grant))
     return project
+
+
+def make_funder_contact(
+    funder, name="Maria Lindqvist", email="maria.lindqvist@kulturradet.example.org", **fields
+):
+    from portal.projects.models import FunderContact
+
+    contact = FunderContact(organisation=funder, name=name, email=email, **fields)
+    db.session.add(contact)
+    db.session.commit()
+    return contact

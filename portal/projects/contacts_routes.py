@@ -1,0 +1,93 @@
+"""Funders and their contacts: county library staff and admins keep who receives the reports."""
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.accounts.models import ORGANISATION_KINDS
+from portal.core.errors import ValidationError
+from portal.core.forms import flash_success, show_error
+from portal.core.i18n import _l, translated
+from portal.core.permissions import require_role
+from portal.extensions import db
+from portal.projects import bp, contacts
+from portal.projects.contacts_forms import FunderContactForm, RemoveContactForm
+from portal.projects.lookup import found_or_404
+
+
+def _funder(organisation_id: int):
+    return found_or_404(contacts.funder_by_id(organisation_id))
+
+
+def _back(funder):
+    return redirect(url_for("projects.funder_contacts", organisation_id=funder.id))
+
+
+def _save_contact(funder, contact, form, template: str, **context):
+    """Validate, call the service, commit once; on an error keep what was typed."""
+    if form.validate_on_submit():
+        try:
+            contacts.save_contact(
+                current_user,
+                funder,
+                contact,
+                name=form.name.data,
+                email=form.email.data,
+                role=form.role.data,
+                phone=form.phone.data,
+                receives_reports=form.receives_reports.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Kontaktpersonen är sparad."))
+            return _back(funder)
+    return render_template(template, funder=funder, contact=contact, form=form, **context)
+
+
+@bp.route("/finansiarer")
+@require_role("staff", "admin")
+def funders():
+    return render_template(
+        "projects/funders.html",
+        funders=contacts.funders(),
+        kinds=translated(ORGANISATION_KINDS),
+    )
+
+
+@bp.route("/finansiarer/<int:organisation_id>/kontakter", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def funder_contacts(organisation_id: int):
+    funder = _funder(organisation_id)
+    return _save_contact(
+        funder,
+        None,
+        FunderContactForm(),
+        "projects/funder_contacts.html",
+        contacts=contacts.contacts_of(funder),
+        remove_form=RemoveContactForm(formdata=None),
+    )
+
+
+@bp.route("/finansiarer/<int:organisation_id>/kontakter/<int:contact_id>", methods=["GET", "POST"])
+@require_role("staff", "admin")
+def edit_funder_contact(organisation_id: int, contact_id: int):
+    funder = _funder(organisation_id)
+    contact = found_or_404(contacts.contact_of(funder, contact_id))
+    return _save_contact(
+        funder, contact, FunderContactForm(obj=contact), "projects/funder_contact.html"
+    )
+
+
+@bp.route("/finansiarer/<int:organisation_id>/kontakter/<int:contact_id>/ta-bort", methods=["POST"])
+@require_role("staff", "admin")
+def delete_funder_contact(organisation_id: int, contact_id: int):
+    funder = _funder(organisation_id)
+    contact = found_or_404(contacts.contact_of(funder, contact_id))
+    if not RemoveContactForm().validate_on_submit():
+        abort(400)
+    contacts.delete_contact(current_user, contact)
+    db.session.commit()
+    flash_success(_l("Kontaktpersonen är borttagen."))
+    return _back(funder)

@@ -1,0 +1,102 @@
+"""The two templates every portal has: a general progress report and Kulturrådet's form.
+
+Kulturrådet's sections follow its reporting form in the e-service, in its order, so staff can
+copy each section straight across. Its economic report wants costs equal to financing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation
+from portal.core.i18n import _l
+from portal.extensions import db
+from portal.reports.models import ReportTemplate
+
+GENERAL_NAME = "Lägesrapport (allmän)"
+KULTURRADET_NAME = "Kulturrådet"
+
+GENERAL_SECTIONS = [
+    ("Sammanfattning", "narrative", _l("Några meningar om hur projektet går.")),
+    ("Kontaktperson", "contact_person", ""),
+    ("Diarienummer", "case_number", ""),
+    ("Genomfört under perioden", "updates", _l("Redigera gärna: stryk det som inte hör hit.")),
+    ("Milstolpar", "milestones", ""),
+    ("Indikatorer", "indicators", ""),
+    ("Målgrupper", "target_groups", ""),
+    ("Deltagande organisationer", "participants", ""),
+    ("Ekonomi", "economy", ""),
+    ("Nästa period", "narrative", _l("Vad planeras till nästa rapport?")),
+]
+KULTURRADET_SECTIONS = [
+    ("Bidragsmottagare", "recipient", ""),
+    ("Kontaktperson", "contact_person", ""),
+    ("Diarienummer", "case_number", ""),
+    (
+        "Vad har genomförts",
+        "updates",
+        _l("Beskriv vad som har genomförts under perioden i förhållande till ansökan."),
+    ),
+    (
+        "Måluppfyllelse",
+        "indicators",
+        _l("Hur väl har projektets mål uppnåtts? Kommentera indikatorerna."),
+    ),
+    ("Målgrupp och räckvidd", "target_groups", _l("Vilka har nåtts, och hur många?")),
+    ("Samarbetsparter", "participants", ""),
+    (
+        "Förändringar jämfört med ansökan",
+        "narrative",
+        _l("Har något ändrats jämfört med ansökan? Beskriv vad och varför."),
+    ),
+    (
+        "Ekonomisk redovisning",
+        "economy",
+        _l("Kulturrådet kräver att kostnaderna är lika stora som finansieringen."),
+    ),
+]
+
+
+def _sections(rows) -> list[dict]:
+    return [
+        {"title": title, "source": source, "guidance": str(guidance)}
+        for title, source, guidance in rows
+    ]
+
+
+def ensure_builtin_templates() -> list[ReportTemplate]:
+    """Create the built-in templates that are missing (by name); returns both. No commit."""
+    existing = {
+        template.name: template
+        for template in db.session.scalars(
+            select(ReportTemplate).where(ReportTemplate.name.in_([GENERAL_NAME, KULTURRADET_NAME]))
+        )
+    }
+    kulturradet = db.session.scalar(select(Organisation).where(Organisation.name == "Kulturrådet"))
+    wanted = [
+        (
+            GENERAL_NAME,
+            "Allmän lägesrapport för vilken finansiär som helst.",
+            None,
+            GENERAL_SECTIONS,
+        ),
+        (
+            KULTURRADET_NAME,
+            "Avsnitten följer Kulturrådets redovisningsformulär i e-tjänsten.",
+            kulturradet.id if kulturradet else None,
+            KULTURRADET_SECTIONS,
+        ),
+    ]
+    for name, description, funder_id, rows in wanted:
+        if name not in existing:
+            template = ReportTemplate(
+                name=name,
+                description=description,
+                funder_id=funder_id,
+                sections=_sections(rows),
+                is_builtin=True,
+            )
+            db.session.add(template)
+            existing[name] = template
+    db.session.flush()
+    return [existing[GENERAL_NAME], existing[KULTURRADET_NAME]]

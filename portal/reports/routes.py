@@ -1,0 +1,341 @@
+"""A project's reports: the archive, a new draft, the editor, preview, versions, and the POST
+buttons for save, refresh, review and approve. Every page needs the right to manage the
+project's reports; approving needs staff or admin (the service says so)."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.core.errors import DomainError, PermissionDenied, ValidationError
+from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.i18n import _l, translated
+from portal.extensions import db
+from portal.projects import funding
+from portal.projects.lookup import found_or_404, project_by_slug
+from portal.projects.models import Grant
+from portal.reports import bp, services
+from portal.reports.document import chart_svg, render_document
+from portal.reports.forms import ActionForm, NewReportForm, ReportTextsForm, ReviewForm
+from portal.reports.models import REPORT_KINDS, REPORT_STATES, Report, ReportVersion
+from portal.reports.permissions import (
+    can_approve_reports,
+    can_manage_reports,
+    require_manage_reports,
+)
+from portal.reports.template_admin import template_choices
+
+CHOOSE = ("", _l("Välj"))
+
+
+@bp.app_template_global("can_manage_reports")
+def _can_manage_reports(project, user) -> bool:
+    return can_manage_reports(project, user)
+
+
+def _project(slug: str):
+    project = project_by_slug(slug)
+    require_manage_reports(project, current_user)
+    return project
+
+
+def _report(project, report_id: int) -> Report:
+    return found_or_404(
+        db.session.scalar(
+            select(Report)
+            .where(Report.id == report_id, Report.project_id == project.id)
+            .options(
+                selectinload(Report.versions).selectinload(ReportVersion.author),
+                selectinload(Report.deliveries),
+                selectinload(Report.grant).selectinload(Grant.funder),
+                selectinload(Report.template),
+                selectinload(Report.created_by),
+                selectinload(Report.review_requested_by),
+                selectinload(Report.reviewer),
+                selectinload(Report.approved_by),
+                selectinload(Report.sent_by),
+            )
+        )
+    )
+
+
+def _to_report(project, report):
+    return redirect(url_for("reports.show", slug=project.slug, report_id=report.id))
+
+
+@bp.route("/projekt/<slug>/rapporter")
+@login_required
+def archive(slug: str):
+    project = _project(slug)
+    return render_template(
+        "reports/archive.html",
+        project=project,
+        reports=services.reports_of(project),
+        kinds=translated(REPORT_KINDS),
+        states=translated(REPORT_STATES),
+        active_tab="reports",
+    )
+
+
+def _grant_choices(project) -> list[tuple[int, str]]:
+    return [
+        (grant.id, f"{grant.funder.name} {grant.case_number}".strip())
+        for grant in db.session.scalars(
+            select(Grant)
+            .where(Grant.project_id == project.id)
+            .options(selectinload(Grant.funder))
+            .order_by(Grant.id)
+        )
+    ]
+
+
+def _default_template_id(grant: Grant | None) -> int | None:
+    """The template made for the grant's funder, if there is one."""
+    if grant is None:
+        return None
+    from portal.reports.models import ReportTemplate
+
+    return db.session.scalar(
+        select(ReportTemplate.id).where(
+            ReportTemplate.funder_id == grant.funder_id, ReportTemplate.is_retired.is_(False)
+        )
+    )
+
+
+@bp.route("/projekt/<slug>/rapporter/ny", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    project = _project(slug)
+    from portal.reports.builtins import ensure_builtin_templates
+
+    ensure_builtin_templates()
+    data = None
+    if request.method == "GET":
+        grant_id = request.args.get("grant", type=int)
+        grant = funding.grant_of(project, grant_id) if grant_id else None
+        data = {
+            "grant_id": grant.id if grant else None,
+            "template_id": _default_template_id(grant),
+            "period_starts_on": grant.period_starts_on if grant else None,
+        }
+    form = NewReportForm(data=data)
+    form.grant_id.choices = select_choices([CHOOSE, *_grant_choices(project)])
+    form.template_id.choices = select_choices([CHOOSE, *template_choices()])
+    if form.validate_on_submit():
+        try:
+            report = services.create_report(
+                project,
+                grant=funding.grant_of(project, form.grant_id.data) if form.grant_id.data else None,
+                template=_template(form.template_id.data),
+                kind=form.kind.data,
+                period_starts_on=form.period_starts_on.data,
+                period_ends_on=form.period_ends_on.data,
+                actor=current_user,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_l("Utkastet är skapat. Läs igenom och fyll i texterna."))
+            return _to_report(project, report)
+    else:
+        db.session.commit()  # the built-in templates, if they were missing
+    return render_template("reports/new.html", project=project, form=form, active_tab="reports")
+
+
+def _template(template_id):
+    from portal.reports.models import ReportTemplate
+
+    return db.session.get(ReportTemplate, template_id) if template_id else None
+
+
+def _texts_form(report, version, formdata=None):
+    form = ReportTextsForm(
+        formdata=formdata,
+        data={
+            "sections": [section.get("text", "") for section in version.sections],
+            "version": str(version.number),
+        },
+    )
+    for entry, section in zip(form.sections, version.sections, strict=False):
+        entry.label.text = section["title"]
+        if section.get("guidance"):
+            entry.description = section["guidance"]
+    return form
+
+
+def _reviewer_choices(project) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.role.in_(("staff", "admin")), User.active.is_(True), User.id != current_user.id)
+        .order_by(User.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def _show(project, report, form=None, error=None, status=200):
+    version = services.current_version(report)
+    form = form or _texts_form(report, version)
+    review_form = ReviewForm(formdata=None)
+    review_form.reviewer_id.choices = select_choices(
+        [("", _l("Vem som helst av personalen")), *_reviewer_choices(project)]
+    )
+    return (
+        render_template(
+            "reports/show.html",
+            project=project,
+            report=report,
+            version=version,
+            form=form,
+            review_form=review_form,
+            action_form=ActionForm(formdata=None),
+            may_approve=can_approve_reports(current_user),
+            chart_svg=chart_svg,
+            kinds=translated(REPORT_KINDS),
+            states=translated(REPORT_STATES),
+            error=error,
+            active_tab="reports",
+        ),
+        status,
+    )
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>")
+@login_required
+def show(slug: str, report_id: int):
+    project = _project(slug)
+    return _show(project, _report(project, report_id))
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/spara", methods=["POST"])
+@login_required
+def save(slug: str, report_id: int):
+    project = _project(slug)
+    report = _report(project, report_id)
+    version = services.current_version(report)
+    form = _texts_form(report, version, formdata=request.form)
+    if not form.validate_on_submit():
+        return _show(project, report, form=form, status=400)
+    if form.version.data and form.version.data != str(version.number):
+        form.form_errors.append(
+            str(
+                _l(
+                    "Någon annan har sparat rapporten under tiden (version %(number)s). "
+                    "Din text finns kvar här; jämför med den senaste versionen innan du sparar.",
+                    number=version.number,
+                )
+            )
+        )
+        form.version.data = str(version.number)
+        return _show(project, report, form=form, status=409)
+    try:
+        services.save_report(report, [entry.data or "" for entry in form.sections], current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _refused(project, report_id, error, form)
+    db.session.commit()
+    flash_success(_l("Rapporten är sparad."))
+    return _to_report(project, report)
+
+
+def _refused(project, report_id: int, error: DomainError, form=None):
+    """Show the report again with the service's message; what was typed stays."""
+    if isinstance(error, PermissionDenied):
+        status = 403
+    elif isinstance(error, ValidationError):
+        status = 400
+    else:
+        status = 409
+    report = _report(project, report_id)
+    return _show(project, report, form=form, error=str(error.message), status=status)
+
+
+def _action(slug: str, report_id: int, act, message):
+    project = _project(slug)
+    report = _report(project, report_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        act(report)
+    except DomainError as error:
+        db.session.rollback()
+        return _refused(project, report_id, error)
+    db.session.commit()
+    flash_success(message)
+    return _to_report(project, report)
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/uppdatera-underlag", methods=["POST"])
+@login_required
+def refresh(slug: str, report_id: int):
+    return _action(
+        slug,
+        report_id,
+        lambda report: services.refresh_data(report, current_user),
+        _l("Underlaget är uppdaterat i en ny version."),
+    )
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/granskning", methods=["POST"])
+@login_required
+def request_review(slug: str, report_id: int):
+    def act(report):
+        reviewer_id = request.form.get("reviewer_id", type=int)
+        reviewer = db.session.get(User, reviewer_id) if reviewer_id else None
+        if reviewer is not None and (
+            reviewer.role not in ("staff", "admin") or not reviewer.active
+        ):
+            raise ValidationError(_l("Välj en granskare bland personalen."), field="reviewer_id")
+        services.request_review(report, current_user, reviewer)
+
+    return _action(slug, report_id, act, _l("Rapporten är skickad till granskning."))
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/godkann", methods=["POST"])
+@login_required
+def approve(slug: str, report_id: int):
+    return _action(
+        slug,
+        report_id,
+        lambda report: services.approve(report, current_user),
+        _l("Rapporten är godkänd."),
+    )
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/forhandsvisning")
+@login_required
+def preview(slug: str, report_id: int):
+    """The document exactly as the funder will get it (the PDF is made from the same HTML)."""
+    project = _project(slug)
+    report = _report(project, report_id)
+    number = request.args.get("version", type=int)
+    version = services.version_of(report, number) if number else None
+    if number and version is None:
+        abort(404)
+    return render_document(report, version)
+
+
+@bp.route("/projekt/<slug>/rapporter/<int:report_id>/versioner")
+@login_required
+def versions(slug: str, report_id: int):
+    project = _project(slug)
+    report = _report(project, report_id)
+    latest = services.current_version(report)
+    b_number = request.args.get("b", type=int) or latest.number
+    a_number = request.args.get("a", type=int) or max(b_number - 1, 1)
+    a = found_or_404(services.version_of(report, a_number))
+    b = found_or_404(services.version_of(report, b_number))
+    return render_template(
+        "reports/versions.html",
+        project=project,
+        report=report,
+        a=a,
+        b=b,
+        diffs=services.diff_versions(a, b),
+        states=translated(REPORT_STATES),
+        active_tab="reports",
+    )

@@ -1,0 +1,92 @@
+"""Staff draft Kulturrådet's progress report for Bokstart (first half of 2016) from the grant on
+the economy tab, rewrite a section, preview it and ask for review; a colleague approves it. All
+by keyboard; axe-core checks the editor, the preview and the archive."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.reports.models import Report
+from tests.browser.keyboard import (
+    assert_accessible,
+    fill_by_keyboard,
+    log_in,
+    press_button,
+    tab_to,
+)
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+SLUG = "bokstart-vasternorrland"
+CHANGES = "Sollefteå kom med ett halvår senare än planerat; budgeten är oförändrad."
+
+
+def test_staff_draft_review_and_approve_a_kulturradet_report(live_server, chromium):
+    with live_server.app.app_context():
+        make_user(role="staff", email="bo.granskare@lansbiblioteket.example", name="Bo Granskare")
+
+    context = chromium.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/projekt/{SLUG}/ekonomi")
+    log_in(page, "personal@lansbiblioteket.example", "demo-personal-hoga-kusten")
+    press_button(page, page.get_by_role("link", name="Ny rapport"), 200)
+
+    expect(page.get_by_role("heading", level=2)).to_have_text("Ny rapport")
+    expect(page.get_by_label("Mall").locator("option:checked")).to_have_text("Kulturrådet")
+    fill_by_keyboard(page, page.get_by_label("Perioden börjar"), "2016-01-01")
+    fill_by_keyboard(page, page.get_by_label("Perioden slutar"), "2016-06-30")
+    press_button(page, page.get_by_role("button", name="Skapa utkast"))
+
+    expect(page.get_by_role("status")).to_contain_text("Utkastet är skapat.")
+    expect(page.locator("#report-state")).to_have_text("Utkast")
+    report_url = page.url
+    assert re.search(rf"/projekt/{SLUG}/rapporter/\d+$", report_url)
+    assert_accessible(page)
+
+    changes = page.get_by_role("textbox", name="Förändringar jämfört med ansökan")
+    tab_to(page, changes, 200)
+    page.keyboard.type(CHANGES)
+    press_button(page, page.get_by_role("button", name="Spara", exact=True))
+    expect(page.get_by_role("status")).to_contain_text("Rapporten är sparad.")
+    expect(page.get_by_role("textbox", name="Förändringar jämfört med ansökan")).to_have_value(
+        CHANGES
+    )
+
+    press_button(page, page.get_by_role("link", name="Förhandsvisa rapporten"), 200)
+    expect(page).to_have_title(re.compile("Bokstart Västernorrland – Lägesrapport 2016-01-01"))
+    expect(page.get_by_role("main")).to_contain_text(CHANGES)
+    expect(page.locator("body")).to_contain_text("KUR 2015/1234")
+    assert_accessible(page)
+    page.go_back()
+
+    press_button(page, page.get_by_role("button", name="Skicka till granskning"), 200)
+    expect(page.get_by_role("status")).to_contain_text("Rapporten är skickad till granskning.")
+    expect(page.locator("#report-state")).to_have_text("Granskas")
+    context.close()
+
+    colleague = chromium.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = colleague.new_page()
+    page.goto(report_url)
+    log_in(page, "bo.granskare@lansbiblioteket.example", PASSWORD)
+    expect(page.locator("#report-state")).to_have_text("Granskas")
+    press_button(page, page.get_by_role("button", name="Godkänn"), 200)
+    expect(page.get_by_role("status")).to_contain_text("Rapporten är godkänd.")
+    expect(page.locator("#report-state")).to_have_text("Godkänd")
+    assert_accessible(page)
+
+    press_button(page, page.get_by_role("link", name="Rapporter", exact=True), 200)
+    expect(page.get_by_role("heading", level=2)).to_have_text("Rapporter till finansiärer")
+    expect(page.get_by_role("main")).to_contain_text("Godkänd")
+    assert_accessible(page)
+    colleague.close()
+
+    with live_server.app.app_context():
+        approved = db.session.scalar(select(Report).where(Report.state == "approved"))
+        assert approved.approved_by.email == "bo.granskare@lansbiblioteket.example"
+        assert approved.review_requested_by.email == "personal@lansbiblioteket.example"
+        assert len(approved.versions) == 2
+        db.session.remove()
