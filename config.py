@@ -59,6 +59,7 @@ class Config:
     # beat once a day at this Swedish time.
     DEADLINE_REMINDER_DAYS = env("DEADLINE_REMINDER_DAYS", "14,3")
     DEADLINE_REMINDER_TIME = env("DEADLINE_REMINDER_TIME", "07:00")
+    REPORT_DRAFT_TIME = env("REPORT_DRAFT_TIME", "06:30")
     # Documents: the largest file taken (uploads get this plus room for the form's fields as
     # their request limit), and how often beat purges the bin and resends lost text extraction.
     DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)

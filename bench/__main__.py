@@ -1,8 +1,9 @@
 """`make bench`: seed PostgreSQL, serve with gunicorn (2 workers), measure pages against the floor.
 
 The pages include the search over the 100 000 projects and the news (BENCH_NEWS, with comments).
-`python -m bench pages` or `python -m bench email` runs one part (bench/email_bench.py for the
-news publishing and email drain figures); without an argument, both run.
+`python -m bench pages`, `python -m bench email` or `python -m bench report` runs one part
+(bench/email_bench.py for the news publishing and email drain figures, bench/report_bench.py for
+drafting a funder report and rendering its PDF); without an argument, all three run.
 
 Each page is measured with wrk on loopback against the floor page in the same run, alternating
 floor and page for several rounds, because these machines drift 10–20 % over minutes: only the
@@ -253,7 +254,11 @@ def existing_database(name: str) -> bool:
 
 
 def main() -> None:
-    parts = sys.argv[1:] or ["pages", "email"]
+    parts = sys.argv[1:] or ["pages", "email", "report"]
+    if "report" in parts:
+        from bench import report_bench
+
+        report_bench.run(sys.modules[__name__])
     if "pages" in parts:
         measure_pages()
     if "email" in parts:

@@ -74,6 +74,10 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.calendar.tasks.send_deadline_reminders",
                 "schedule": daily_at(app.config["DEADLINE_REMINDER_TIME"]),
             },
+            "draft-recurring-reports": {
+                "task": "portal.reports.tasks.draft_recurring_reports",
+                "schedule": daily_at(app.config["REPORT_DRAFT_TIME"]),
+            },
             "purge-document-bin": {
                 "task": "portal.documents.tasks.purge_bin",
                 "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
@@ -99,6 +103,7 @@ def celery_config(app: Flask) -> dict:
             "portal.news.tasks",
             "portal.calendar.tasks",
             "portal.documents.tasks",
+            "portal.reports.tasks",
         ),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }
