@@ -1,10 +1,12 @@
 """A report drafts itself from the project's record for the period, and renders as a document."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from portal.core.errors import ValidationError
+from portal.extensions import db
+from portal.projects.models import ProgressUpdate
 from portal.reports import services
 from portal.reports.document import render_document
 from tests.factories import make_user
@@ -35,6 +37,36 @@ def test_only_updates_inside_the_period_are_drafted(app):
     assert "Höstens träffar" not in done["text"]
     assert "Förberedelser" not in done["text"]
     assert len(done["data"]["tables"][0]["rows"]) == 2
+
+
+def test_a_busy_period_drafts_the_latest_updates_and_says_how_many_there_were(app):
+    project = bokstart_project()
+    db.session.add_all(
+        ProgressUpdate(
+            project=project,
+            author=project.lead,
+            reported_on=date(2016, 4, 1) + timedelta(days=day),
+            text=f"Sagostund nummer {day} i Ånge.",
+            municipality="Ånge",
+        )
+        for day in range(20)
+    )
+    db.session.commit()
+    done = section(services.current_version(make_report(project)), "Vad har genomförts")
+    assert "Under perioden rapporterades 22 uppdateringar. De 12 senaste:" in done["text"]
+    assert "Sagostund nummer 19 i Ånge." in done["text"]
+    assert "Sagostund nummer 7 i Ånge." not in done["text"]
+    log, per_municipality = done["data"]["tables"]
+    assert len(log["rows"]) == 22
+    assert ["Ånge", "20"] in per_municipality["rows"]
+
+
+def test_the_funders_document_has_the_story_and_counts_but_not_the_whole_log(app):
+    report = make_report()
+    document = render_document(report)
+    assert "Uppdateringar per kommun" in document
+    assert "Första hembesöken i Kramfors." in document  # in the drafted story
+    assert "Uppdateringar 2016-01-01–2016-06-30" not in document
 
 
 def test_milestones_reached_and_missed_in_the_period(app):

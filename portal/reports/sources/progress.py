@@ -3,6 +3,7 @@ targets (in total and per municipality)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -15,13 +16,15 @@ from portal.projects.progress import format_number
 from portal.reports.sources import Draft, Period
 
 UPDATE_EXCERPT_CHARS = 600
+DRAFTED_UPDATES = 12
+DRAFTED_EXCERPT_CHARS = 300
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, limit: int = UPDATE_EXCERPT_CHARS) -> str:
     text = " ".join((text or "").split())
-    if len(text) <= UPDATE_EXCERPT_CHARS:
+    if len(text) <= limit:
         return text
-    return text[: UPDATE_EXCERPT_CHARS - 1].rstrip() + "…"
+    return text[: limit - 1].rstrip() + "…"
 
 
 def draft_updates(period: Period) -> Draft:
@@ -41,7 +44,7 @@ def draft_updates(period: Period) -> Draft:
         )
         .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)
     ).all()
-    table = {
+    log = {
         "caption": _(
             "Uppdateringar %(start)s–%(end)s",
             start=period.starts_on.isoformat(),
@@ -53,22 +56,43 @@ def draft_updates(period: Period) -> Draft:
             [row.reported_on.isoformat(), row.municipality or "–", _excerpt(row.text)]
             for row in rows
         ],
+        # The whole log is the staff's material for the text; the funder reads the text.
+        "document": False,
     }
-    if rows:
-        lines = [
-            f"{row.reported_on.isoformat()}"
-            + (f" ({row.municipality})" if row.municipality else "")
-            + f": {_excerpt(row.text)}"
-            for row in rows
-        ]
-        text = (
-            _("Under perioden har projektet genomfört följande:")
-            + "\n"
-            + "\n".join(f"– {line}" for line in lines)
+    per_municipality = Counter(row.municipality or "–" for row in rows)
+    summary = {
+        "caption": _("Uppdateringar per kommun"),
+        "columns": [_("Kommun"), _("Uppdateringar")],
+        "numeric": [False, True],
+        "rows": [[name, str(count)] for name, count in sorted(per_municipality.items())],
+    }
+    return Draft(
+        data={"tables": [log, summary], "figures": {"count": len(rows)}},
+        text=_drafted_story(rows),
+    )
+
+
+def _drafted_story(rows) -> str:
+    """The updates as a first draft of the story: all of them when they are few, else the
+    latest DRAFTED_UPDATES, so a busy period still drafts a readable text to edit."""
+    if not rows:
+        return _("Inga uppdateringar rapporterades under perioden.")
+    shown = rows[-DRAFTED_UPDATES:]
+    lines = [
+        f"{row.reported_on.isoformat()}"
+        + (f" ({row.municipality})" if row.municipality else "")
+        + f": {_excerpt(row.text, DRAFTED_EXCERPT_CHARS)}"
+        for row in shown
+    ]
+    if len(shown) < len(rows):
+        intro = _(
+            "Under perioden rapporterades %(count)s uppdateringar. De %(shown)s senaste:",
+            count=len(rows),
+            shown=len(shown),
         )
     else:
-        text = _("Inga uppdateringar rapporterades under perioden.")
-    return Draft(data={"tables": [table], "figures": {"count": len(rows)}}, text=text)
+        intro = _("Under perioden har projektet genomfört följande:")
+    return intro + "\n" + "\n".join(f"– {line}" for line in lines)
 
 
 def draft_milestones(period: Period) -> Draft:
