@@ -442,4 +442,13 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"List-Unsubscribe": "One-Click"})},
         url_values={"token": Sample("unsubscribe_token")},
     ),
+    # Statistics and exports: staff and admins read the statistics and download its tables;
+    # the project list and a project's economy download for whoever may read those pages.
+    "statistics.statistics_page": Route({"GET": Rule(MANAGERS)}),
+    "statistics.download_table": Route(
+        {"GET": Rule(MANAGERS)},
+        url_values={"slug": "finansiering-per-finansiar", "file_format": "csv"},
+    ),
+    "exports.project_list": Route({"GET": Rule(SIGNED_IN)}, url_values={"file_format": "xlsx"}),
+    "exports.economy": Route({"GET": Rule(SIGNED_IN)}, url_values={**FUNDED, "file_format": "csv"}),
 }
