@@ -25,12 +25,15 @@ from portal.projects.models import (
     ProgressUpdate,
     Project,
     ProjectParticipant,
+    TargetGroup,
+    project_target_groups,
     project_team,
 )
 
 BATCH = 5_000
 BENCH_PASSWORD = "bänkprov-i-västernorrland-2026"
 BENCH_EMAIL = "bench1@bibliotek.example"
+BENCH_STAFF_EMAIL = "bench0@bibliotek.example"  # every tenth bench user is staff
 STATUSES = ["idea", "planned", "running", "running", "running", "finished"]
 HEALTH = ["on_track", "on_track", "at_risk", "off_track"]
 
@@ -132,6 +135,19 @@ def seed(projects: int, users: int, rng: random.Random, news: int = 0) -> str:
         },
         projects,
     )
+    target_groups = list(db.session.scalars(select(TargetGroup.id).order_by(TargetGroup.id)))
+    per_project = 2 if len(target_groups) > 2 else 1
+    if target_groups:  # for the statistics: one or two different target groups per project
+        _insert(
+            project_target_groups,
+            lambda n: {
+                "project_id": pid(n // per_project),
+                "target_group_id": target_groups[
+                    (n // per_project + n % per_project * 2) % len(target_groups)
+                ],
+            },
+            projects * per_project,
+        )
     first_update = (db.session.scalar(select(db.func.max(ProgressUpdate.id))) or 0) + 1
     _insert(
         ProgressUpdate,

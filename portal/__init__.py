@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin import bp as admin_bp
     from portal.calendar import bp as calendar_bp
     from portal.documents import bp as documents_bp
+    from portal.exports import bp as exports_bp
     from portal.main import bp as main_bp
     from portal.news import bp as news_bp
     from portal.notifications import bp as notifications_bp
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.projects import bp as projects_bp
     from portal.reports import bp as reports_bp
     from portal.search import bp as search_bp
+    from portal.statistics import bp as statistics_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -129,3 +131,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(statistics_bp)
+    app.register_blueprint(exports_bp)

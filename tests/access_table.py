@@ -469,6 +469,15 @@ ACCESS: dict[str, Route] = {
     # Sending a report to the funder, and its PDF.
     "reports.send": Route({"POST": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
     "reports.pdf": Route({"GET": Rule(EDITORS)}, url_values=SENDABLE_REPORT),
+    # Statistics and exports: staff and admins read the statistics and download its tables;
+    # the project list and a project's economy download for whoever may read those pages.
+    "statistics.statistics_page": Route({"GET": Rule(MANAGERS)}),
+    "statistics.download_table": Route(
+        {"GET": Rule(MANAGERS)},
+        url_values={"slug": "finansiering-per-finansiar", "file_format": "csv"},
+    ),
+    "exports.project_list": Route({"GET": Rule(SIGNED_IN)}, url_values={"file_format": "xlsx"}),
+    "exports.economy": Route({"GET": Rule(SIGNED_IN)}, url_values={**FUNDED, "file_format": "csv"}),
 }
 
 # Reports to funders: editors of the project (staff, admin, lead, team) draft, edit and ask for

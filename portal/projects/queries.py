@@ -144,6 +144,40 @@ def _running_in(year: int):
     )
 
 
+def filter_conditions(filters: ProjectFilters) -> list:
+    """The WHERE clauses of the list's filters, for other read models of the same projects
+    (the list's downloads, the statistics page)."""
+    return _conditions(filters)
+
+
+def running_in(year: int):
+    """A project runs in `year` if it has started by its end and not ended before its start."""
+    return _running_in(year)
+
+
+def projects_for_export(filters: ProjectFilters) -> list:
+    """Every project the filters keep (not one page), in the list's order, with the list's
+    columns and the plan period: one statement."""
+    lead = aliased(User)
+    return db.session.execute(
+        select(
+            Project.title,
+            PlanPeriod.name.label("plan_period"),
+            GoalArea.name.label("goal_area"),
+            Project.status,
+            Project.health,
+            Project.starts_on,
+            Project.ends_on,
+            lead.name.label("lead"),
+        )
+        .join(GoalArea, GoalArea.id == Project.goal_area_id)
+        .join(PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id)
+        .outerjoin(lead, lead.id == Project.lead_id)
+        .where(*_conditions(filters))
+        .order_by(*SORTS[filters.sort])
+    ).all()
+
+
 @dataclass
 class Facet:
     """One filter: its options as (value, label, count)."""
