@@ -41,8 +41,9 @@ class LiveServer:
 
 
 @contextmanager
-def serve_portal(folder: Path) -> Iterator[LiveServer]:
-    """The portal with the demo data on a free port, emails written at once as .eml files."""
+def serve_portal(folder: Path, **config) -> Iterator[LiveServer]:
+    """The portal with the demo data on a free port, emails written at once as .eml files
+    (or, with `config`, sent however it says)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     outbox = folder / "outbox"
@@ -56,6 +57,7 @@ def serve_portal(folder: Path) -> Iterator[LiveServer]:
             "MAIL_OUTBOX_DIR": str(outbox),
             "CELERY_TASK_ALWAYS_EAGER": True,
             "PORTAL_BASE_URL": url,
+            **config,
         },
     )
     with app.app_context():

@@ -1,6 +1,7 @@
 """Staff draft Kulturrådet's progress report for Bokstart (first half of 2016) from the grant on
-the economy tab, rewrite a section, preview it and ask for review; a colleague approves it. All
-by keyboard; axe-core checks the editor, the preview and the archive."""
+the economy tab, rewrite a section, preview it and ask for review; a colleague approves it; staff
+send it, and Kulturrådet's contact gets the email with the PDF at a real SMTP server. All by
+keyboard; axe-core checks the editor, the preview, the send form and the archive."""
 
 import re
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.reports.models import Report
+from tests.browser.conftest import serve_portal
 from tests.browser.keyboard import (
     assert_accessible,
     fill_by_keyboard,
@@ -18,14 +20,33 @@ from tests.browser.keyboard import (
     tab_to,
 )
 from tests.factories import PASSWORD, make_user
+from tests.mailserver import running_smtp_server
+from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.browser
 
 SLUG = "bokstart-vasternorrland"
 CHANGES = "Sollefteå kom med ett halvår senare än planerat; budgeten är oförändrad."
+HANDLAGGARE = "maria.lindqvist@kulturradet.example.org"
 
 
-def test_staff_draft_review_and_approve_a_kulturradet_report(live_server, chromium):
+@pytest.fixture
+def portal_with_smtp(tmp_path):
+    """The live portal sending its email at once to an aiosmtpd server on loopback."""
+    with running_smtp_server() as smtp:
+        config = {
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": smtp.host,
+            "MAIL_PORT": smtp.port,
+            "MAIL_USE_TLS": False,
+            "MAIL_USERNAME": None,
+        }
+        with serve_portal(tmp_path, **config) as server:
+            yield server, smtp
+
+
+def test_staff_draft_review_approve_and_send_a_kulturradet_report(portal_with_smtp, chromium):
+    live_server, smtp = portal_with_smtp
     with live_server.app.app_context():
         make_user(role="staff", email="bo.granskare@lansbiblioteket.example", name="Bo Granskare")
 
@@ -66,27 +87,46 @@ def test_staff_draft_review_and_approve_a_kulturradet_report(live_server, chromi
     press_button(page, page.get_by_role("button", name="Skicka till granskning"), 200)
     expect(page.get_by_role("status")).to_contain_text("Rapporten är skickad till granskning.")
     expect(page.locator("#report-state")).to_have_text("Granskas")
-    context.close()
 
     colleague = chromium.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
-    page = colleague.new_page()
+    review = colleague.new_page()
+    review.goto(report_url)
+    log_in(review, "bo.granskare@lansbiblioteket.example", PASSWORD)
+    expect(review.locator("#report-state")).to_have_text("Granskas")
+    press_button(review, review.get_by_role("button", name="Godkänn"), 200)
+    expect(review.get_by_role("status")).to_contain_text("Rapporten är godkänd.")
+    expect(review.locator("#report-state")).to_have_text("Godkänd")
+    colleague.close()
+
     page.goto(report_url)
-    log_in(page, "bo.granskare@lansbiblioteket.example", PASSWORD)
-    expect(page.locator("#report-state")).to_have_text("Granskas")
-    press_button(page, page.get_by_role("button", name="Godkänn"), 200)
-    expect(page.get_by_role("status")).to_contain_text("Rapporten är godkänd.")
     expect(page.locator("#report-state")).to_have_text("Godkänd")
+    send_section = page.get_by_role("region", name="Skicka till finansiären")
+    expect(send_section).to_contain_text(HANDLAGGARE)
     assert_accessible(page)
+    press_button(page, page.get_by_role("button", name="Skicka till finansiären"), 300)
+    expect(page.get_by_role("status")).to_contain_text("Rapporten är skickad till")
+    expect(page.locator("#report-state")).to_have_text("Skickad")
 
     press_button(page, page.get_by_role("link", name="Rapporter", exact=True), 200)
     expect(page.get_by_role("heading", level=2)).to_have_text("Rapporter till finansiärer")
-    expect(page.get_by_role("main")).to_contain_text("Godkänd")
+    expect(page.get_by_role("main")).to_contain_text("Skickad")
+    expect(page.get_by_role("main")).to_contain_text(HANDLAGGARE)
     assert_accessible(page)
-    colleague.close()
+    context.close()
+
+    to_funder = [envelope for envelope in smtp.delivered if envelope.rcpt_tos == [HANDLAGGARE]]
+    assert len(to_funder) == 1
+    message = to_funder[0].message
+    assert message["Reply-To"] == "personal@lansbiblioteket.example"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    text = pdf_text(attachment.get_content())
+    assert "Bokstart Västernorrland" in text
+    assert "KUR 2015/1234" in text
 
     with live_server.app.app_context():
-        approved = db.session.scalar(select(Report).where(Report.state == "approved"))
-        assert approved.approved_by.email == "bo.granskare@lansbiblioteket.example"
-        assert approved.review_requested_by.email == "personal@lansbiblioteket.example"
-        assert len(approved.versions) == 2
+        sent = db.session.scalar(select(Report).where(Report.state == "sent"))
+        assert sent.approved_by.email == "bo.granskare@lansbiblioteket.example"
+        assert sent.review_requested_by.email == "personal@lansbiblioteket.example"
+        assert [d.recipient_email for d in sent.deliveries].count(HANDLAGGARE) == 1
         db.session.remove()

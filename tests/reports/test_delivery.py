@@ -299,3 +299,15 @@ def test_pdf_of_an_unsent_report_is_rendered_from_the_current_version(client, lo
 
     assert response.status_code == 200
     assert "Nytt stycke om Bokstart i Ånge." in pdf_text(response.data)
+
+
+def test_the_archive_and_the_report_page_link_to_the_pdf_that_went_out(client, login_as):
+    report = approved_report()
+    sent(report)
+    login_as("staff")
+    archive = client.get(f"/projekt/{report.project.slug}/rapporter").get_data(as_text=True)
+    page = client.get(f"/projekt/{report.project.slug}/rapporter/{report.id}").get_data(
+        as_text=True
+    )
+    assert f'href="{pdf_url(report)}"' in archive
+    assert "Öppna PDF:en som skickades" in page and f'href="{pdf_url(report)}"' in page
