@@ -55,6 +55,8 @@ class Config:
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
     OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
     NEWS_PUBLISH_SECONDS = env_int("NEWS_PUBLISH_SECONDS", 60)
+    STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 300)
+    STATISTICS_MAX_AGE_SECONDS = env_int("STATISTICS_MAX_AGE_SECONDS", 900)
     # Deadline reminders: days before a deadline (and the day after it is missed), sent by
     # beat once a day at this Swedish time.
     DEADLINE_REMINDER_DAYS = env("DEADLINE_REMINDER_DAYS", "14,3")
@@ -138,6 +140,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
     PORTAL_BASE_URL = "http://portal.test"
+    # Tests see every change on the statistics page at once, unless a test says otherwise.
+    STATISTICS_MAX_AGE_SECONDS = 0
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -78,6 +78,10 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.reports.tasks.draft_recurring_reports",
                 "schedule": daily_at(app.config["REPORT_DRAFT_TIME"]),
             },
+            "refresh-statistics": {
+                "task": "portal.statistics.tasks.refresh_statistics",
+                "schedule": float(app.config["STATISTICS_REFRESH_SECONDS"]),
+            },
             "purge-document-bin": {
                 "task": "portal.documents.tasks.purge_bin",
                 "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
@@ -104,6 +108,7 @@ def celery_config(app: Flask) -> dict:
             "portal.calendar.tasks",
             "portal.documents.tasks",
             "portal.reports.tasks",
+            "portal.statistics.tasks",
         ),
         "task_always_eager": app.config.get("CELERY_TASK_ALWAYS_EAGER", False),
     }

@@ -131,8 +131,9 @@ class Project(db.Model):
     status: Mapped[str] = mapped_column(String(32), default="idea", index=True)
     health: Mapped[str] = mapped_column(String(16), default="on_track", index=True)
     health_reason: Mapped[str] = mapped_column(String(300), default="")
-    starts_on: Mapped[date | None]
-    ends_on: Mapped[date | None]
+    # Indexed for the statistics' range of years (min and max read a few index entries).
+    starts_on: Mapped[date | None] = mapped_column(index=True)
+    ends_on: Mapped[date | None] = mapped_column(index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -200,7 +201,7 @@ class Grant(db.Model):
     funder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     case_number: Mapped[str] = mapped_column(String(100), default="")
     amount_ore: Mapped[int]
-    decided_on: Mapped[date | None]
+    decided_on: Mapped[date | None] = mapped_column(index=True)
     period_starts_on: Mapped[date | None]
     period_ends_on: Mapped[date | None]
     conditions: Mapped[str] = mapped_column(Text, default="")

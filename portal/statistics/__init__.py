@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("statistics", __name__)
 
-from portal.statistics import routes  # noqa: E402,F401
+from portal.statistics import models, routes  # noqa: E402,F401

@@ -16,7 +16,7 @@ How money is attributed:
   rolled up per goal area and unit (families are not added to visits).
 
 A fixed number of statements builds the page, whatever the number of projects (8, each an
-aggregate); the result is plain values, kept in the read cache until the data changes.
+aggregate); the result is plain values, saved by portal/statistics/snapshots.py.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from decimal import Decimal
 from sqlalchemy import Float, cast, func, select, text
 
 from portal.accounts.models import Organisation
-from portal.core.read_cache import cached
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_STATUSES,
@@ -90,13 +89,6 @@ class Statistics:
     indicators_by_area: list  # (goal area, unit, indicators, target, measured)
 
 
-def statistics(filters: StatisticsFilters) -> Statistics:
-    """The read model, from the read cache while no data has changed."""
-    return cached(
-        "statistics", filters.plan_period, filters.year, build=lambda: _statistics(filters)
-    )
-
-
 def grant_year():
     """The year a grant's money is counted in (see the module docstring)."""
     return func.extract(
@@ -119,7 +111,9 @@ def _grant_conditions(filters: StatisticsFilters) -> list:
     return conditions
 
 
-def _statistics(filters: StatisticsFilters) -> Statistics:
+def build_statistics(filters: StatisticsFilters) -> Statistics:
+    """Every figure of the page, from the database (see portal/statistics/snapshots.py for
+    how they are kept between changes)."""
     if db.session.get_bind().dialect.name == "postgresql":
         # Each query reads whole tables, so the planner's cost passes the JIT threshold and
         # PostgreSQL spends up to a second compiling code that then runs for milliseconds.

@@ -5,28 +5,32 @@ from flask import abort, render_template, request
 from portal.core.permissions import require_role
 from portal.core.read_cache import cached_fragment
 from portal.exports.writers import download
-from portal.statistics import bp, queries, tables
+from portal.extensions import db
+from portal.statistics import bp, queries, snapshots, tables
 
 
 @bp.route("/statistik")
 @require_role("staff", "admin")
 def statistics_page():
     filters = queries.StatisticsFilters.from_args(request.args)
+    snapshot = snapshots.snapshot_of(filters)
+    db.session.commit()
     body = cached_fragment(
         "statistics/_body.html",
         filters.plan_period,
         filters.year,
-        context=lambda: _body_context(filters),
+        snapshot.built_at.isoformat(),
+        context=lambda: _body_context(filters, snapshot),
     )
     return render_template("statistics/page.html", body=body)
 
 
-def _body_context(filters) -> dict:
-    statistics = queries.statistics(filters)
+def _body_context(filters, snapshot) -> dict:
     return {
-        "statistics": statistics,
+        "statistics": snapshot.statistics,
+        "snapshot": snapshot,
         "filters": filters,
-        "views": tables.table_views(statistics),
+        "views": tables.table_views(snapshot.statistics),
     }
 
 
@@ -37,6 +41,8 @@ def download_table(slug: str, file_format: str):
     if spec is None:
         abort(404)
     filters = queries.StatisticsFilters.from_args(request.args)
-    headers, rows = tables.export_table(spec, queries.statistics(filters))
+    snapshot = snapshots.snapshot_of(filters)
+    db.session.commit()
+    headers, rows = tables.export_table(spec, snapshot.statistics)
     filename = slug if filters.year is None else f"{slug}-{filters.year}"
     return download(headers, rows, filename, file_format)
