@@ -110,7 +110,7 @@ def test_indicators_against_target_per_municipality_with_a_chart(app):
     assert goals["data"]["chart"]["bars"][0]["value"] == 100.0
 
 
-def test_period_outside_the_grant_is_refused_naming_the_field(app):
+def refusal_of_period(starts_on: date, ends_on: date) -> ValidationError:
     project = bokstart_project()
     with pytest.raises(ValidationError) as refused:
         services.create_report(
@@ -118,27 +118,21 @@ def test_period_outside_the_grant_is_refused_naming_the_field(app):
             grant=project.grants[0],
             template=kulturradet_template(),
             kind="progress_report",
-            period_starts_on=date(2015, 7, 1),
-            period_ends_on=date(2015, 12, 31),
+            period_starts_on=starts_on,
+            period_ends_on=ends_on,
             actor=None,
         )
-    assert refused.value.field == "period_starts_on"
-    assert "före bidragets period" in str(refused.value.message)
+    return refused.value
+
+
+def test_period_outside_the_grant_is_refused_naming_the_field(app):
+    refused = refusal_of_period(date(2015, 7, 1), date(2015, 12, 31))
+    assert refused.field == "period_starts_on"
+    assert "före bidragets period" in str(refused.message)
 
 
 def test_period_ending_before_it_starts_is_refused(app):
-    project = bokstart_project()
-    with pytest.raises(ValidationError) as refused:
-        services.create_report(
-            project,
-            grant=project.grants[0],
-            template=kulturradet_template(),
-            kind="progress_report",
-            period_starts_on=date(2016, 6, 30),
-            period_ends_on=date(2016, 1, 1),
-            actor=None,
-        )
-    assert refused.value.field == "period_ends_on"
+    assert refusal_of_period(date(2016, 6, 30), date(2016, 1, 1)).field == "period_ends_on"
 
 
 def test_report_drafted_by_the_portal_has_no_author(app):
