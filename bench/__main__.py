@@ -210,8 +210,9 @@ def _ms(text: str) -> float:
 
 def warm_up(base: str, path: str, cookie: str) -> None:
     """One unmeasured second of load, so each gunicorn worker has built the page once: the
-    rounds measure the page as people meet it between changes. Its first, uncached view (the
-    first after any change) is printed apart, as "first view"."""
+    rounds measure the page as people meet it between changes. Its first view after a change
+    (uncached; for the statistics, the figures saved before the change) is printed apart, as
+    "first view"."""
     wrk(base + FLOOR, cookie, seconds=1)
     wrk(base + path, cookie, seconds=1)
 
@@ -236,12 +237,15 @@ def measure(base: str, cookie: str, url: str, staff_cookie: str | None = None) -
     pages = [(name, path, cookie) for name, path in PAGES.items()]
     if staff_cookie:
         pages += [(name, path, staff_cookie) for name, path in STAFF_PAGES.items()]
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     for name, path, page_cookie in pages:
-        measure_page(base, url, name, path, page_cookie)
+        if not only or any(name.startswith(prefix) for prefix in only):
+            measure_page(base, url, name, path, page_cookie)
 
 
 def measure_page(base: str, url: str, name: str, path: str, cookie: str) -> None:
     require_page(base, FLOOR, cookie)
+    warm_up(base, path, cookie)
     record_a_change(url)
     first_view = require_page(base, path, cookie)
     warm_up(base, path, cookie)
