@@ -14,6 +14,14 @@ from portal.core.errors import DomainError
 from portal.core.i18n import _l
 
 
+def int_or_none(value) -> int | None:
+    """A query-string number such as ?year=2016; anything else (missing, "abc") is None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Attach the message to the named field, or show it above the form."""
     field = getattr(form, error.field, None) if error.field else None

@@ -8,7 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, int_or_none, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.documents import bp, filetypes, services, storage
@@ -63,13 +63,6 @@ def file_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{round(size / 1024)} kB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _saved(form, change, message, target):
@@ -132,7 +125,7 @@ def _folder_choices(empty_label) -> list:
 @bp.route("/dokument/mappar/ny", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def new_folder():
-    form = FolderForm(data={"parent_id": _int(request.args.get("i"))})
+    form = FolderForm(data={"parent_id": int_or_none(request.args.get("i"))})
     form.parent_id.choices = _folder_choices(_l("Överst (ingen mapp)"))
     if form.validate_on_submit():
         done = _saved(
@@ -306,8 +299,8 @@ def new_document():
         abort(403)
     form = _document_form(
         None,
-        folder_id=_int(request.args.get("mapp")),
-        project_id=_int(request.args.get("projekt")),
+        folder_id=int_or_none(request.args.get("mapp")),
+        project_id=int_or_none(request.args.get("projekt")),
         visibility="project" if request.args.get("projekt") else "everyone",
     )
     if form.validate_on_submit():

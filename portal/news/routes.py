@@ -7,7 +7,7 @@ from portal.accounts import feeds
 from portal.core.audience import AUDIENCES
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, int_or_none, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -19,21 +19,14 @@ from portal.projects import queries as project_queries
 FEED = "news"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @bp.route("/nyheter")
 @login_required
 def news_list():
     listing = services.news_for(
         current_user,
-        _int(request.args.get("page")) or 1,
-        goal_area=_int(request.args.get("malomrade")),
-        project=_int(request.args.get("projekt")),
+        int_or_none(request.args.get("page")) or 1,
+        goal_area=int_or_none(request.args.get("malomrade")),
+        project=int_or_none(request.args.get("projekt")),
     )
     return render_template(
         "news/list.html",

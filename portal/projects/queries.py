@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import Organisation, User
+from portal.core.forms import int_or_none
 from portal.core.markdown import render_markdown
 from portal.core.pagination import Paged
 from portal.core.read_cache import cached
@@ -41,13 +42,6 @@ SORTS = {
 MAX_YEARS = 40
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class ProjectFilters:
     plan_period: int | None = None
@@ -66,19 +60,19 @@ class ProjectFilters:
         """From the GET form's query string; an unknown value is ignored, not an error."""
         status = args.get("status") or None
         health = args.get("health") or None
-        year = _int(args.get("year"))
+        year = int_or_none(args.get("year"))
         sort = args.get("sort") or "title"
         return cls(
-            plan_period=_int(args.get("plan_period")),
-            goal_area=_int(args.get("goal_area")),
+            plan_period=int_or_none(args.get("plan_period")),
+            goal_area=int_or_none(args.get("goal_area")),
             status=status if status in PROJECT_STATUSES else None,
             health=health if health in PROJECT_HEALTH else None,
             municipality=(args.get("municipality") or "").strip() or None,
-            funder=_int(args.get("funder")),
-            target_group=_int(args.get("target_group")),
+            funder=int_or_none(args.get("funder")),
+            target_group=int_or_none(args.get("target_group")),
             year=year if year and 1900 <= year <= 2200 else None,
             sort=sort if sort in SORTS else "title",
-            page=max(_int(args.get("page")) or 1, 1),
+            page=max(int_or_none(args.get("page")) or 1, 1),
         )
 
     def query_args(self, **override) -> dict:

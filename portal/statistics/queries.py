@@ -28,6 +28,7 @@ from decimal import Decimal
 from sqlalchemy import Float, cast, func, select, text
 
 from portal.accounts.models import Organisation
+from portal.core.forms import int_or_none
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_STATUSES,
@@ -46,13 +47,6 @@ from portal.projects.queries import ProjectFilters, filter_conditions
 MAX_YEARS = 40
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class StatisticsFilters:
     plan_period: int | None = None
@@ -61,9 +55,9 @@ class StatisticsFilters:
     @classmethod
     def from_args(cls, args) -> StatisticsFilters:
         """From the GET form's query string; an unknown value is ignored, not an error."""
-        year = _int(args.get("year"))
+        year = int_or_none(args.get("year"))
         return cls(
-            plan_period=_int(args.get("plan_period")),
+            plan_period=int_or_none(args.get("plan_period")),
             year=year if year and 1900 <= year <= 2200 else None,
         )
 
