@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 210
+WIDTH = 680
+LABEL_WIDTH = 250  # 28 characters at 14 px, with room to spare
 VALUE_WIDTH = 120
 ROW_HEIGHT = 30
 BAR_HEIGHT = 20
