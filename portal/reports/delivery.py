@@ -108,6 +108,9 @@ def send_report(report: Report, actor: User) -> list[ReportDelivery]:
     """
     if not can_manage_reports(report.project, actor):
         raise PermissionDenied(_l("Du får inte skicka det här projektets rapporter."))
+    # Two people pressing "Skicka" at once: the row lock makes the second wait and then see
+    # "sent", so the funder never gets the report twice (PostgreSQL; SQLite has one writer).
+    db.session.refresh(report, with_for_update=True)
     if report.state == "sent":
         raise NotAllowed(_l("Rapporten är redan skickad."))
     if report.state != "approved":

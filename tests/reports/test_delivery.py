@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
@@ -194,6 +194,25 @@ def test_a_sent_report_cannot_be_sent_again(app):
         delivery.send_report(report, make_user(role="staff"))
     db.session.rollback()
     assert len(outbox()) == 2
+
+
+def test_a_report_someone_else_sent_meanwhile_is_not_sent_again(app):
+    report = approved_report()
+    staff = make_user(role="staff")
+    # A colleague's send commits while this page still shows the report as approved.
+    db.session.execute(
+        update(Report)
+        .where(Report.id == report.id)
+        .values(state="sent", sent_at=func.now())
+        .execution_options(synchronize_session=False)
+    )
+    assert report.state == "approved"
+
+    with pytest.raises(NotAllowed) as refused:
+        delivery.send_report(report, staff)
+
+    assert "redan skickad" in str(refused.value.message)
+    assert outbox() == []
 
 
 @freeze_time("2016-07-10 09:00:00")
