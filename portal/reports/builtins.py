@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import Organisation
 from portal.core.i18n import _l
 from portal.extensions import db
+from portal.projects.models import Grant
 from portal.reports.models import ReportTemplate
 
 GENERAL_NAME = "Lägesrapport (allmän)"
@@ -62,6 +63,25 @@ def _sections(rows) -> list[dict]:
         {"title": title, "source": source, "guidance": str(guidance)}
         for title, source, guidance in rows
     ]
+
+
+def template_for_grant(grant: Grant, templates: list[ReportTemplate]) -> ReportTemplate | None:
+    """The template made for the grant's funder, else the first general one (no funder)."""
+    for template in templates:
+        if template.funder_id == grant.funder_id:
+            return template
+    return next((template for template in templates if template.funder_id is None), None)
+
+
+def active_templates() -> list[ReportTemplate]:
+    """Templates in use, the built-in ones first."""
+    return list(
+        db.session.scalars(
+            select(ReportTemplate)
+            .where(ReportTemplate.is_retired.is_(False))
+            .order_by(ReportTemplate.is_builtin.desc(), ReportTemplate.id)
+        )
+    )
 
 
 def ensure_builtin_templates() -> list[ReportTemplate]:

@@ -18,9 +18,16 @@ from portal.projects import funding
 from portal.projects.lookup import found_or_404, project_by_slug
 from portal.projects.models import Grant
 from portal.reports import bp, services
+from portal.reports.builtins import active_templates, ensure_builtin_templates, template_for_grant
 from portal.reports.document import chart_svg, render_document
 from portal.reports.forms import ActionForm, NewReportForm, ReportTextsForm, ReviewForm
-from portal.reports.models import REPORT_KINDS, REPORT_STATES, Report, ReportVersion
+from portal.reports.models import (
+    REPORT_KINDS,
+    REPORT_STATES,
+    Report,
+    ReportTemplate,
+    ReportVersion,
+)
 from portal.reports.permissions import (
     can_approve_reports,
     can_manage_reports,
@@ -92,33 +99,19 @@ def _grant_choices(project) -> list[tuple[int, str]]:
     ]
 
 
-def _default_template_id(grant: Grant | None) -> int | None:
-    """The template made for the grant's funder, if there is one."""
-    if grant is None:
-        return None
-    from portal.reports.models import ReportTemplate
-
-    return db.session.scalar(
-        select(ReportTemplate.id).where(
-            ReportTemplate.funder_id == grant.funder_id, ReportTemplate.is_retired.is_(False)
-        )
-    )
-
-
 @bp.route("/projekt/<slug>/rapporter/ny", methods=["GET", "POST"])
 @login_required
 def new(slug: str):
     project = _project(slug)
-    from portal.reports.builtins import ensure_builtin_templates
-
     ensure_builtin_templates()
     data = None
     if request.method == "GET":
         grant_id = request.args.get("grant", type=int)
         grant = funding.grant_of(project, grant_id) if grant_id else None
+        template = template_for_grant(grant, active_templates()) if grant else None
         data = {
             "grant_id": grant.id if grant else None,
-            "template_id": _default_template_id(grant),
+            "template_id": template.id if template else None,
             "period_starts_on": grant.period_starts_on if grant else None,
         }
     form = NewReportForm(data=data)
@@ -148,8 +141,6 @@ def new(slug: str):
 
 
 def _template(template_id):
-    from portal.reports.models import ReportTemplate
-
     return db.session.get(ReportTemplate, template_id) if template_id else None
 
 
@@ -286,10 +277,6 @@ def request_review(slug: str, report_id: int):
     def act(report):
         reviewer_id = request.form.get("reviewer_id", type=int)
         reviewer = db.session.get(User, reviewer_id) if reviewer_id else None
-        if reviewer is not None and (
-            reviewer.role not in ("staff", "admin") or not reviewer.active
-        ):
-            raise ValidationError(_l("Välj en granskare bland personalen."), field="reviewer_id")
         services.request_review(report, current_user, reviewer)
 
     return _action(slug, report_id, act, _l("Rapporten är skickad till granskning."))

@@ -21,8 +21,8 @@ from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
 from portal.notifications.preferences import notify
 from portal.projects.models import Grant, Project
-from portal.reports.builtins import ensure_builtin_templates
-from portal.reports.models import Report, ReportTemplate
+from portal.reports.builtins import active_templates, ensure_builtin_templates, template_for_grant
+from portal.reports.models import Report
 from portal.reports.services import create_report
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,6 @@ def clipped_to_grant(grant: Grant, starts_on: date, ends_on: date) -> tuple[date
     return (starts_on, ends_on) if starts_on <= ends_on else None
 
 
-def template_for(grant: Grant, templates: list[ReportTemplate]) -> ReportTemplate:
-    """The funder's own template when there is one, else the first built-in general one."""
-    for template in templates:
-        if template.funder_id == grant.funder_id:
-            return template
-    return next(template for template in templates if template.funder_id is None)
-
-
 def draft_recurring_reports(today: date | None = None) -> list[Report]:
     """Draft every recurring progress report whose period has ended; returns the new drafts."""
     today = today or utcnow().astimezone(STOCKHOLM).date()
@@ -68,11 +60,7 @@ def draft_recurring_reports(today: date | None = None) -> list[Report]:
     if not grants:
         return []
     ensure_builtin_templates()
-    templates = db.session.scalars(
-        select(ReportTemplate)
-        .where(ReportTemplate.is_retired.is_(False))
-        .order_by(ReportTemplate.is_builtin.desc(), ReportTemplate.id)
-    ).all()
+    templates = active_templates()
     drafted = []
     for grant in grants:
         period = clipped_to_grant(grant, *period_before(grant.report_recurrence, today))
@@ -81,7 +69,7 @@ def draft_recurring_reports(today: date | None = None) -> list[Report]:
         report = create_report(
             grant.project,
             grant=grant,
-            template=template_for(grant, templates),
+            template=template_for_grant(grant, templates),
             kind="progress_report",
             period_starts_on=period[0],
             period_ends_on=period[1],

@@ -15,7 +15,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import User
 from portal.core.dates import utcnow
@@ -258,6 +258,8 @@ def request_review(report: Report, actor: User, reviewer: User | None = None) ->
         raise ValidationError(
             _l("Välj någon annan än dig själv som granskare."), field="reviewer_id"
         )
+    if reviewer is not None and (reviewer.role not in ("staff", "admin") or not reviewer.active):
+        raise ValidationError(_l("Välj en granskare bland personalen."), field="reviewer_id")
     report.state = "in_review"
     report.review_requested_by_id = actor.id
     report.review_requested_at = utcnow()
@@ -293,8 +295,6 @@ def approve(report: Report, actor: User) -> None:
 
 
 def reports_of(project: Project) -> list[Report]:
-    from sqlalchemy.orm import selectinload
-
     return list(
         db.session.scalars(
             select(Report)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.core.dates import utcnow
-from portal.core.errors import PermissionDenied
+from portal.core.errors import PermissionDenied, ValidationError
 from portal.extensions import db
 from portal.reports import services
 from portal.reports.models import Report, ReportDelivery, ReportVersion
@@ -233,3 +233,15 @@ def test_refreshing_data_keeps_typed_text_and_redrafts_untouched_text(app):
     assert "Sen uppdatering i juni." in version.sections[3]["text"]
     assert version.sections[7]["text"] == "Egen text."
     assert "Sen uppdatering" not in report.versions[1].sections[3]["text"]
+
+
+@pytest.mark.parametrize(
+    "reviewer_fields", [{"role": "member"}, {"role": "staff", "active": False}]
+)
+def test_a_reviewer_outside_the_active_staff_is_refused_beside_the_field(app, reviewer_fields):
+    report = make_report()
+    with pytest.raises(ValidationError) as refused:
+        services.request_review(report, make_user(role="staff"), make_user(**reviewer_fields))
+    assert refused.value.field == "reviewer_id"
+    assert "Välj en granskare bland personalen." in str(refused.value.message)
+    assert report.state == "draft"
