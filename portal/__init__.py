@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import ProductionConfig, config_for
+from config import config_for
 from portal.core.database import tune_engine
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -15,11 +15,10 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, Celery, error pages."""
-    config_class = config_for(config_name)
+    config = config_for(config_name)
+    config.check()
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR))
-    app.config.from_object(config_class)
-    if config_class is ProductionConfig:
-        app.config["SECRET_KEY"] = ProductionConfig.check()
+    app.config.from_object(config)
     if overrides:
         app.config.update(overrides)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)

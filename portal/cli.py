@@ -1,10 +1,9 @@
 """`flask --app wsgi portal ...`: demo data and admin accounts."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from config import ProductionConfig, config_for
 from portal.core.errors import ValidationError
 from portal.extensions import db
 
@@ -25,7 +24,7 @@ def demo_command(allow_production: bool):
     """
     from portal.demo import load_demo
 
-    if config_for() is ProductionConfig and not allow_production:
+    if current_app.config["PORTAL_ENV"] == "production" and not allow_production:
         raise click.ClickException(
             "Demodata laddas inte i produktion (PORTAL_ENV=production): demokontonas lösenord "
             "är publika. Använd --allow-production om du verkligen vill."

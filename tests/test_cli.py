@@ -109,16 +109,16 @@ def test_demo_run_twice_changes_nothing(portal):
     assert database_contents() == after_first_run
 
 
-def test_demo_refuses_to_run_in_production(portal, monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
+def test_demo_refuses_to_run_in_production(app, portal, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
     result = portal("demo")
     assert result.exit_code != 0
     assert "Demodata laddas inte i produktion" in result.output
     assert db.session.scalar(select(User)) is None
 
 
-def test_demo_runs_in_production_when_explicitly_allowed(portal, monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
+def test_demo_runs_in_production_when_explicitly_allowed(app, portal, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
     assert portal("demo", "--allow-production").exit_code == 0
     assert len(db.session.scalars(select(User)).all()) == 3
 

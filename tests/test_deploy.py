@@ -218,9 +218,16 @@ def test_production_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypa
 
 
 def test_production_app_refuses_the_development_secret_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", config.Config.SECRET_KEY)
+    monkeypatch.setenv("SECRET_KEY", config.DEVELOPMENT_SECRET_KEY)
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        production_app(tmp_path)
+
+
+def test_production_app_refuses_a_short_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * (config.MIN_SECRET_KEY_LENGTH - 1))
+
+    with pytest.raises(RuntimeError, match="at least 32 characters"):
         production_app(tmp_path)
 
 
