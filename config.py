@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 BASE_DIR = Path(__file__).resolve().parent
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-change-me"
 MIN_SECRET_KEY_LENGTH = 32
+LOG_FORMATS = ("plain", "json")
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -132,7 +133,9 @@ class Config:
         self.HSTS = False
 
     def check(self) -> None:
-        """Refuse settings this environment cannot run with; nothing to refuse on a laptop."""
+        """Refuse settings this environment cannot run with."""
+        if self.LOG_FORMAT not in LOG_FORMATS:
+            raise RuntimeError(f"LOG_FORMAT must be plain or json, not {self.LOG_FORMAT!r}.")
 
 
 class ProductionConfig(Config):
@@ -146,6 +149,7 @@ class ProductionConfig(Config):
 
     def check(self) -> None:
         """Refuse a missing, development or short secret key: it signs every session."""
+        super().check()
         key = self.SECRET_KEY
         if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(

@@ -1,6 +1,5 @@
 """The portal: collaboration intranet of a county library and its municipal libraries."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -8,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from portal.core.database import tune_engine
+from portal.core.logs import configure_logging
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -26,7 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(app)
 
     _init_extensions(app)
     _register_blueprints(app)

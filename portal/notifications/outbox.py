@@ -447,7 +447,12 @@ def deliver_many(email_ids: list[int]) -> dict[int, str]:
             record_outcomes(outcomes)
             statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
     sent = sum(1 for status in statuses.values() if status == "sent")
-    log.info("Delivered %s of %s emails claimed", sent, len(statuses))
+    log.info(
+        "Delivered %s of %s emails claimed",
+        sent,
+        len(statuses),
+        extra={"email_ids": list(statuses)},
+    )
     return statuses
 
 
@@ -492,11 +497,17 @@ def send_one(mailer, row: SimpleNamespace) -> dict:
     except backends.PermanentFailure as error:
         outcome = {"status": "failed", "last_error": str(error)}
     except Exception as error:  # a bug or a broken row: count the attempt, show the error
-        log.exception("Email %s could not be sent", row.id)
+        log.exception("Email %s could not be sent", row.id, extra={"email_ids": [row.id]})
         outcome = retry_values(row.attempts, f"{type(error).__name__}: {error}")
     else:
         return {"id": row.id, "status": "sent"}
-    log.info("Email %s to %s: %s", row.id, row.recipient, outcome["last_error"])
+    log.info(
+        "Email %s to %s: %s",
+        row.id,
+        row.recipient,
+        outcome["last_error"],
+        extra={"email_ids": [row.id]},
+    )
     return {
         "id": row.id,
         "next_attempt_at": row.next_attempt_at,
