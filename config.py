@@ -97,6 +97,8 @@ class Config:
 
         self.SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
         self.SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+        # How often beat deletes the rows of sessions that have ended or passed the absolute limit.
+        self.SESSION_PURGE_SECONDS = env_int("SESSION_PURGE_SECONDS", 3600)
         # The session is sent again when it changes (sessions.py: at most once a minute), not on
         # every response; its lifetime is ended by the idle and absolute limits, not the cookie.
         self.SESSION_REFRESH_EACH_REQUEST = False

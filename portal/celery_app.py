@@ -86,6 +86,10 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.documents.tasks.purge_bin",
                 "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
             },
+            "purge-sessions": {
+                "task": "portal.accounts.tasks.purge_sessions",
+                "schedule": float(app.config["SESSION_PURGE_SECONDS"]),
+            },
             "daily-digest": {
                 "task": "portal.notifications.tasks.send_digests",
                 "schedule": crontab(minute=0, hour=app.config["DIGEST_HOUR"]),
@@ -103,6 +107,7 @@ def celery_config(app: Flask) -> dict:
         },
         "beat_schedule_filename": str(Path(app.config["INSTANCE_DIR"]) / "celerybeat-schedule"),
         "imports": (
+            "portal.accounts.tasks",
             "portal.notifications.tasks",
             "portal.news.tasks",
             "portal.calendar.tasks",

@@ -187,6 +187,7 @@ ACCESS: dict[str, Route] = {
             ),
         }
     ),
+    "accounts.end_other_sessions": Route({"POST": Rule(SIGNED_IN)}),
     # Administration: admins only.
     "admin.users": Route({"GET": Rule(ADMIN_ONLY)}),
     "admin.invite": Route(
@@ -210,6 +211,9 @@ ACCESS: dict[str, Route] = {
     "admin.set_active": Route(
         {"POST": Rule(ADMIN_ONLY, form={"active": "0"})},
         url_values={"user_id": Sample("user")},
+    ),
+    "admin.log_out_everywhere": Route(
+        {"POST": Rule(ADMIN_ONLY)}, url_values={"user_id": Sample("user")}
     ),
     "admin.organisations": Route({"GET": Rule(ADMIN_ONLY)}),
     "admin.new_organisation": Route(

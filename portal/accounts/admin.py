@@ -1,4 +1,5 @@
-"""Admin pages: users (list, filter, invite, role, deactivate) and organisations."""
+"""Admin pages: users (list, filter, invite, role, deactivate, log out everywhere) and
+organisations."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -94,16 +95,34 @@ def user(user_id: int):
 @require_role("admin")
 def set_active(user_id: int):
     person = db.get_or_404(User, user_id)
-    form = RoleForm(obj=person)
     make_active = request.form.get("active") == "1"
     try:
         services.set_active(current_user, person, make_active)
     except ValidationError as error:
-        show_error(form, error)
-        return render_template("admin/user.html", person=person, form=form), 400
+        return _user_page_with_error(person, error)
     db.session.commit()
     flash_success(_l("Kontot är aktiverat.") if make_active else _l("Kontot är avaktiverat."))
     return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/anvandare/<int:user_id>/logga-ut-overallt", methods=["POST"])
+@require_role("admin")
+def log_out_everywhere(user_id: int):
+    person = db.get_or_404(User, user_id)
+    try:
+        services.log_out_everywhere(current_user, person)
+    except ValidationError as error:
+        return _user_page_with_error(person, error)
+    db.session.commit()
+    flash_success(_l("%(name)s är utloggad från alla enheter.", name=person.name))
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+def _user_page_with_error(person: User, error: ValidationError):
+    """The user's page again, with the refused action's message above the forms."""
+    form = RoleForm(obj=person)
+    show_error(form, error)
+    return render_template("admin/user.html", person=person, form=form), 400
 
 
 @bp.route("/organisationer")

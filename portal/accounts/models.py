@@ -1,4 +1,5 @@
-"""Organisations, users, invitations and the secret addresses of personal feeds."""
+"""Organisations, users, their sessions, invitations and the secret addresses of personal
+feeds."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """The session version rides inside the id, so bumping it ends every other session."""
+        """The session version rides inside the id, so bumping it ends every session at once."""
         return f"{self.id}:{self.session_version}"
 
     @property
@@ -96,6 +97,25 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email!r}>"
+
+
+class UserSession(db.Model):
+    """One login on one device. The cookie carries a random session id; only its hash is kept,
+    so the table cannot be used to take over a session. A session is live while `ended_at` is
+    empty (portal/accounts/sessions.py checks it on every request)."""
+
+    __tablename__ = "user_sessions"
+    read_cache_ignored = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()
 
 
 class Invitation(db.Model):

@@ -1,7 +1,7 @@
 """Login, logout, invitations, password reset and the profile page."""
 
 from flask import current_app, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from portal.accounts import bp, services
 from portal.accounts.forms import (
@@ -11,7 +11,12 @@ from portal.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from portal.accounts.sessions import refresh_login, start_session
+from portal.accounts.sessions import (
+    current_session_id,
+    end_current_session,
+    refresh_login,
+    start_session,
+)
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, safe_next, show_error
 from portal.core.i18n import _l
@@ -41,8 +46,8 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user:
             services.record_login(user)
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             return redirect(destination)
         g.login_failed = True
         form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
@@ -52,7 +57,9 @@ def login():
 @bp.route("/logga-ut", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    """Ends this session on the server too: a copy of the cookie no longer opens any page."""
+    end_current_session()
+    db.session.commit()
     flash_success(_l("Du är utloggad."))
     return redirect(url_for("accounts.login"))
 
@@ -70,8 +77,8 @@ def accept_invitation(token: str):
         except ValidationError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             flash_success(_l("Välkommen! Ditt konto är klart."))
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
@@ -132,7 +139,9 @@ def change_password():
     user = current_user._get_current_object()
     if form.validate_on_submit():
         try:
-            services.change_password(user, form.current_password.data, form.password.data)
+            services.change_password(
+                user, form.current_password.data, form.password.data, current_session_id()
+            )
         except ValidationError as error:
             show_error(form, error)
         else:
@@ -141,3 +150,14 @@ def change_password():
             flash_success(_l("Lösenordet är bytt. Dina andra inloggningar har avslutats."))
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/profil/logga-ut-andra-enheter", methods=["POST"])
+@login_required
+def end_other_sessions():
+    user = current_user._get_current_object()
+    services.end_other_sessions(user, current_session_id())
+    db.session.commit()
+    refresh_login(user)
+    flash_success(_l("Du är utloggad från alla andra enheter."))
+    return redirect(url_for("accounts.profile"))

@@ -1,14 +1,15 @@
-"""Rules for accounts and organisations. Views call these and commit once."""
+"""Rules for accounts, their sessions and organisations. Views call these and commit once."""
 
 import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.accounts import tokens
-from portal.accounts.models import ROLES, Invitation, Organisation, User
+from portal.accounts.models import ROLES, Invitation, Organisation, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
+from portal.core import audit
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
@@ -154,22 +155,103 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
+    """A reset ends every session: whoever asked for it may not be the one logged in."""
     user = user_for_reset_token(token)
     set_password(user, password)
+    end_all_sessions(user)
     return user
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of the user."""
     check_password(password, user.name, user.email)
     user.password_hash = hash_password(password)
-    user.session_version += 1
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str, session_id: str) -> None:
+    """The user's own change: the session that made it stays, every other one ends."""
     if not verify_password(user.password_hash, current_password):
         raise ValidationError(_l("Nuvarande lösenord stämmer inte."), "current_password")
     set_password(user, new_password)
+    end_other_sessions(user, session_id)
+
+
+def open_session(
+    user: User, session_id: str, user_agent: str | None, ip_address: str | None
+) -> UserSession:
+    """Record a login; the session is live until it is ended below. Flushed, so a user made
+    in this transaction has the id and session version its cookie will carry."""
+    row = UserSession(
+        user=user,
+        sid_hash=tokens.hash_token(session_id),
+        user_agent=(user_agent or "")[:200] or None,
+        ip_address=(ip_address or "")[:45] or None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def end_session(session_id: str) -> None:
+    """Log out one session; the user's other devices stay logged in."""
+    _end_sessions(UserSession.sid_hash == tokens.hash_token(session_id))
+
+
+def end_other_sessions(user: User, session_id: str) -> None:
+    """Every session of the user but this one ends. The version is bumped as well, which also
+    ends a login committing at this moment; the view logs this session in again with the new
+    version (sessions.refresh_login)."""
+    user.session_version += 1
+    _end_sessions(
+        UserSession.user_id == user.id,
+        UserSession.sid_hash != tokens.hash_token(session_id),
+    )
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of the user ends: the version in each cookie is out of date, including a
+    login committing at this moment, and the rows say so too."""
+    user.session_version += 1
+    _end_sessions(UserSession.user_id == user.id)
+
+
+def _end_sessions(*conditions) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(*conditions, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def log_out_everywhere(actor: User, user: User) -> None:
+    """An admin ends every session of someone else (a lost laptop, a shared password)."""
+    if actor.role != "admin":
+        raise PermissionDenied(_l("Bara administratörer kan logga ut andra."))
+    if user.id == actor.id:
+        raise ValidationError(
+            _l("Du kan inte logga ut dig själv här. Logga ut dina andra enheter från din profil.")
+        )
+    before = user.session_version
+    end_all_sessions(user)
+    audit.record(
+        actor,
+        None,
+        "end_sessions",
+        "user",
+        user.id,
+        {"session_version": [before, user.session_version]},
+    )
+
+
+def purge_sessions() -> int:
+    """Delete the rows of ended sessions and of sessions past the absolute limit (whose cookie
+    no longer works): the table keeps only sessions that may still be in use."""
+    oldest = utcnow() - timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    result = db.session.execute(
+        delete(UserSession).where(
+            or_(UserSession.ended_at.is_not(None), UserSession.created_at < oldest)
+        )
+    )
+    return result.rowcount
 
 
 def update_profile(user: User, name: str, title: str, phone: str, language: str) -> None:
@@ -193,7 +275,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         raise ValidationError(_l("Du kan inte avaktivera ditt eget konto."))
     user.active = active
     if not active:
-        user.session_version += 1
+        end_all_sessions(user)
     log.info("User %s active=%s by %s", user.email, active, actor.email)
 
 
@@ -221,9 +303,10 @@ def create_or_reset_admin(email: str, name: str, password: str) -> User:
     check_password(password, name, email)
     user = user_by_email(email)
     if user is None:
-        user = User(email=email, name=name, role="admin", password_hash="")
+        user = User(email=email, name=name, role="admin", password_hash="", session_version=1)
         db.session.add(user)
+    else:
+        end_all_sessions(user)
     user.name, user.role, user.active = name, "admin", True
     user.password_hash = hash_password(password)
-    user.session_version = (user.session_version or 0) + 1
     return user

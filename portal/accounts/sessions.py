@@ -1,4 +1,12 @@
-"""Sessions: the user loader with its session version, and the idle and absolute limits."""
+"""Sessions: the user loader, which checks the session on the server, and the idle and absolute
+limits.
+
+The signed cookie carries the user id with its session version and a random session id; the
+database keeps a row per session with only a hash of that id (UserSession). A session is live
+while its row is not ended and the user's version still matches, so a copied cookie stops
+working the moment the session is ended here: a logout ends its own row, a password change or
+"log out everywhere" bumps the version and ends the rows (portal/accounts/services.py).
+"""
 
 import secrets
 import time
@@ -7,8 +15,9 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from portal.accounts import bp
-from portal.accounts.models import User
+from portal.accounts import bp, services
+from portal.accounts.models import User, UserSession
+from portal.accounts.tokens import hash_token
 from portal.core.i18n import _l
 from portal.core.read_cache import remember_version, version_column
 from portal.extensions import db, login_manager
@@ -24,12 +33,22 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The id carries the session version; an older version means the session has ended.
-    The read cache's data version comes along in the same query (portal/core/read_cache.py)."""
+    """The user, if the cookie's session is live: its row not ended, its version current.
+    One query, which every page runs anyway, checks the session and brings along the read
+    cache's data version (portal/core/read_cache.py)."""
     raw_id, _, version = user_id.partition(":")
-    if not raw_id.isdigit() or not version.isdigit():
+    session_id = session.get("sid")
+    if not raw_id.isdigit() or not version.isdigit() or not isinstance(session_id, str):
         return None
-    found = db.session.execute(select(User, version_column()).where(User.id == int(raw_id))).first()
+    found = db.session.execute(
+        select(User, version_column())
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(raw_id),
+            UserSession.sid_hash == hash_token(session_id),
+            UserSession.ended_at.is_(None),
+        )
+    ).first()
     if found is None:
         return None
     user, data_version = found
@@ -40,19 +59,35 @@ def load_user(user_id: str) -> User | None:
 
 
 def start_session(user: User) -> None:
-    """Log in with a fresh session: nothing from before the login survives, not even its id."""
+    """Log in with a fresh session: nothing from before the login survives, not even its id.
+    The caller commits the session's row."""
     session.clear()
+    session_id = secrets.token_urlsafe(32)
+    services.open_session(user, session_id, request.user_agent.string, request.remote_addr)
     login_user(user)
     session.permanent = True
-    session["sid"] = secrets.token_urlsafe(16)
+    session["sid"] = session_id
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
 
 
+def current_session_id() -> str:
+    return session["sid"]
+
+
 def refresh_login(user: User) -> None:
-    """Keep the current session after the user's own password change bumped the version."""
+    """Keep the current session after ending the user's others bumped the version."""
     login_user(user)
+
+
+def end_current_session() -> None:
+    """Log out here: this session's row ends and the cookie is emptied. The caller commits."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        services.end_session(session_id)
+    logout_user()
+    session.clear()
 
 
 @bp.before_app_request
@@ -63,8 +98,8 @@ def enforce_session_limits():
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
-        logout_user()
-        session.clear()
+        end_current_session()
+        db.session.commit()
         flash(_l("Du har loggats ut eftersom sessionen tog slut. Logga in igen."), "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION_SECONDS:
