@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.demo import load_demo
 from portal.extensions import db, limiter
-from tests.services import free_port, require_service
+from proof.processes import free_port
+from tests.services import require_service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.reports.models import Report
+from proof.mailserver import running_smtp_server
 from tests.browser.conftest import serve_portal
 from tests.browser.keyboard import (
     assert_accessible,
@@ -20,7 +21,6 @@ from tests.browser.keyboard import (
     tab_to,
 )
 from tests.factories import PASSWORD, make_user
-from tests.mailserver import running_smtp_server
 from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.browser

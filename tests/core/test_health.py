@@ -8,7 +8,8 @@ from contextlib import closing
 import pytest
 
 from portal import create_app
-from tests.services import free_port, require_service
+from proof.processes import free_port
+from tests.services import require_service
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -9,10 +9,11 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db
+from proof.mailserver import running_smtp_server
+from proof.processes import RedisServer, free_port
 from tests.conftest import empty_database
-from tests.integration.processes import CeleryWorker, RedisServer
-from tests.mailserver import running_smtp_server
-from tests.services import binary, free_port, require_service
+from tests.integration.processes import CeleryWorker
+from tests.services import binary, require_service
 
 # Short enough that a test sees a retry, a sweep and a stale claim within seconds.
 WORKER_TIMING = {

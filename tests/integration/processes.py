@@ -1,97 +1,18 @@
-"""Real processes for the integration tests: a private Redis and Celery workers.
+"""Celery workers for the integration tests, each with its embedded beat.
 
-Each runs in its own process group so a test can stop it, freeze it or kill it with `kill -9`
-the way a crash or the OOM killer would, children and embedded beat included.
+Each runs in its own process group so a test can kill it with `kill -9` the way a crash or the
+OOM killer would, children and embedded beat included. The private Redis, `wait_until` and the
+process groups are the proof's machinery (proof/processes.py).
 """
 
-import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import redis
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_until(condition, timeout: float = 30.0, interval: float = 0.05, message: str = ""):
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:.0f} s in vain for {message or condition}")
-        time.sleep(interval)
-
-
-def _end_group(process: subprocess.Popen, grace: float) -> None:
-    """SIGTERM the process group, then SIGKILL whatever is left of it after `grace` seconds."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=grace)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # children may outlive the leader
-    process.wait()
-
-
-class RedisServer:
-    """Our own redis-server on a free port, never the system one on 6379."""
-
-    def __init__(self, binary: str, port: int, folder: Path):
-        self.binary, self.port, self.folder = binary, port, folder
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
-        wait_until(lambda: self._answers(client), timeout=10, message="redis-server to answer")
-
-    def _answers(self, client) -> bool:
-        assert self.process.poll() is None, "redis-server exited"
-        try:
-            return client.ping()
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        """Stop it; everything it held is gone (no RDB, no AOF), as after a crash."""
-        _end_group(self.process, grace=5)
-
-    def freeze(self) -> None:
-        """Like a hung server: connections are accepted by the kernel, nothing answers."""
-        os.killpg(self.process.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        os.killpg(self.process.pid, signal.SIGCONT)
+from proof.processes import ROOT, wait_until
 
 
 class CeleryWorker:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from tests.integration.processes import wait_until
+from proof.processes import wait_until
 from tests.notifications.factories import queue_reset_email
 
 pytestmark = [

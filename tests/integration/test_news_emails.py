@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.news.models import NewsItem
 from portal.notifications import preferences
 from portal.notifications.models import OutboundEmail
+from proof.processes import wait_until
 from tests.factories import make_user
-from tests.integration.processes import wait_until
 
 pytestmark = pytest.mark.integration
 

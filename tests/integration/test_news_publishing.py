@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.news.models import NewsItem
-from tests.integration.processes import wait_until
+from proof.processes import wait_until
 
 pytestmark = pytest.mark.integration
 

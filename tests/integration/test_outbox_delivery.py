@@ -8,8 +8,8 @@ from sqlalchemy import insert, select
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
+from proof.processes import wait_until
 from tests.factories import make_organisation
-from tests.integration.processes import wait_until
 from tests.notifications.factories import queue_reset_email
 
 pytestmark = pytest.mark.integration

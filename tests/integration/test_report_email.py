@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from tests.integration.processes import wait_until
+from proof.processes import wait_until
 from tests.pdfs import is_pdf, pdf_text
 from tests.reports.delivery_factories import CASE_NUMBER, HANDLAGGARE, REGISTRATOR, approved_report
 

@@ -1,7 +1,7 @@
 import pytest
 
 from portal.notifications import outbox
-from tests.mailserver import running_smtp_server
+from proof.mailserver import running_smtp_server
 
 
 @pytest.fixture

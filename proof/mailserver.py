@@ -1,7 +1,9 @@
-"""A real SMTP server on loopback (aiosmtpd) that records every envelope it is offered.
+"""A real SMTP server on loopback (aiosmtpd) that records every envelope it is offered: the
+tests' SMTP server and the proof's stand-in for Mailpit.
 
 It can be told to refuse the next N messages with a reply such as "451 4.3.0 try later" or
-"550 5.1.1 no such user", after DATA or already at RCPT, so tests can watch the outbox retry.
+"550 5.1.1 no such user", after DATA or already at RCPT, so tests can watch the outbox retry,
+and to take its time over each message, so a worker can be killed in the middle of a delivery.
 """
 
 import asyncio
@@ -15,7 +17,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.services import free_port
+from proof.processes import free_port
 
 
 @dataclass
