@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format translations extract-messages lock bench clean
+.PHONY: install run test lint format translations extract-messages lock bench proof clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ format: $(STAMP)
 
 test: install lint
 	$(PY) -m pytest
+
+# The deployment as docker-compose.yml defines it, without Docker, and people's journeys over
+# HTTPS (proof/). Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and openssl.
+proof: install
+	$(PY) -m proof
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -47,6 +47,7 @@ class _Fault:
 @dataclass
 class RecordingHandler:
     delay_seconds: float = 0.0
+    receiving: int = 0  # messages whose data has come and whose reply has not yet gone
     envelopes: list[Envelope] = field(default_factory=list)
     faults: deque = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -73,7 +74,13 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay_seconds:
-            await asyncio.sleep(self.delay_seconds)
+            with self.lock:
+                self.receiving += 1
+            try:
+                await asyncio.sleep(self.delay_seconds)
+            finally:
+                with self.lock:
+                    self.receiving -= 1
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         reply = self._take_fault("DATA") or "250 Message accepted for delivery"
         self._record(envelope, message, reply)
@@ -104,7 +111,15 @@ class SMTPServer:
             self.handler.faults.extend(_Fault(reply, stage) for _ in range(count))
 
     def slow_down(self, seconds: float) -> None:
+        """Take `seconds` over each message before answering it."""
         self.handler.delay_seconds = seconds
+
+    @property
+    def receiving(self) -> int:
+        """Messages sent and not yet answered (only while slowed down): a client that dies
+        now has delivered a message it will not know was accepted."""
+        with self.handler.lock:
+            return self.handler.receiving
 
 
 @contextmanager

@@ -1,0 +1,116 @@
+"""`make proof` (`python -m proof`): the portal deployed as docker-compose.yml defines it,
+without Docker, and the journeys of people who use it, over HTTPS.
+
+Prints one line per journey with its time. Stops everything it started and removes what it made
+(processes, the PostgreSQL database, the folder), also when a journey fails or on Ctrl-C.
+Without PostgreSQL, redis-server or openssl it is skipped with a note; under CI=true it fails.
+"""
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from proof import journeys
+from proof.deployment import Deployment, elapsed
+from proof.processes import postgres_reachable
+from proof.stack import POSTGRES_ADMIN_URL, refuse_a_dotenv_file, running_services
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TIME_LIMIT_SECONDS = 300
+
+
+def missing_services() -> list[str]:
+    missing = []
+    if not postgres_reachable(POSTGRES_ADMIN_URL):
+        missing.append(f"PostgreSQL at {POSTGRES_ADMIN_URL} (TEST_POSTGRES_URL)")
+    for program in ("redis-server", "openssl"):
+        if not shutil.which(program):
+            missing.append(program)
+    return missing
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT, even where a shell started the proof with it ignored) and SIGTERM end
+    the proof through its clean-up."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def walk(deployment: Deployment, passed: list[str]) -> None:
+    """The journeys in order (each builds on the ones before); `passed` collects their titles."""
+    people = journeys.People()
+    for number, (title, journey) in enumerate(journeys.JOURNEYS, start=1):
+        started = time.monotonic()
+        note = journey(deployment, people)
+        print(f"journey {number}: {title} – ok in {elapsed(started)} ({note})", flush=True)
+        passed.append(title)
+
+
+def prove(started: float, passed: list[str]) -> None:
+    """Bring the deployment up, walk the journeys, and take everything down again."""
+    folder = Path(tempfile.mkdtemp(prefix="portal-proof-"))
+    deployment = None
+    try:
+        with running_services(folder, shutil.which("redis-server")) as services:
+            deployment = Deployment(folder, services)
+            try:
+                deployment.start()
+                print(
+                    f"stack up in {elapsed(started)}: migrate, then gunicorn (3 workers) behind "
+                    f"{deployment.base_url}, worker and beat; PostgreSQL, Redis, SMTP",
+                    flush=True,
+                )
+                walk(deployment, passed)
+            finally:
+                deployment.stop()
+    except BaseException:
+        if deployment is not None:
+            print(deployment.log_tails())
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    started = time.monotonic()
+    journeys_count = len(journeys.JOURNEYS)
+    missing = missing_services()
+    if missing:
+        if IN_CI:
+            print(f"proof FAILED: required under CI=true but missing: {', '.join(missing)}")
+            print(f"proof: 0 passed, {journeys_count} failed")
+            return 1
+        print(f"proof skipped: missing {', '.join(missing)} (required under CI=true)")
+        print(f"proof: 0 passed, 0 failed, {journeys_count} skipped")
+        return 0
+    stop_on_signals()
+    passed: list[str] = []
+    try:
+        refuse_a_dotenv_file()
+        prove(started, passed)
+    except (Exception, KeyboardInterrupt) as error:
+        traceback.print_exc()
+        print(f"proof FAILED after {elapsed(started)}: {error}")
+        print(f"proof: {len(passed)} passed, 1 failed")
+        return 1
+    took = time.monotonic() - started
+    if took > TIME_LIMIT_SECONDS:
+        print(f"proof FAILED: it took {took:.0f} s, more than {TIME_LIMIT_SECONDS} s")
+        print(f"proof: {len(passed)} passed, 1 failed")
+        return 1
+    print(f"proof passed in {took:.0f} s; everything it started is stopped and removed")
+    print(f"proof: {len(passed)} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
