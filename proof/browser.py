@@ -26,11 +26,12 @@ class Option(str):
 class Form:
     action: str
     method: str
-    fields: list[list] = field(default_factory=list)  # [name, value, kind], in page order
-    options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # select: (value, text)
-    buttons: list[tuple[str | None, str | None, str]] = field(
-        default_factory=list
-    )  # name, value, text
+    # [name, value, kind] in page order; kind "unchecked" is a box or option not chosen.
+    fields: list[list] = field(default_factory=list)
+    # Each select's, radio's or checkbox's choices: (value, text).
+    options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # The submit buttons: (name, value, text).
+    buttons: list[tuple[str | None, str | None, str]] = field(default_factory=list)
 
     @property
     def names(self) -> set[str]:
