@@ -12,12 +12,14 @@ from wtforms.widgets import TextInput
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import DomainError
 from portal.core.i18n import _l
+from portal.core.ids import parse_id
 
 
 def int_or_none(value) -> int | None:
-    """A query-string number such as ?year=2016; anything else (missing, "abc") is None."""
+    """A query-string or select number such as ?year=2016 or an id; anything else (missing,
+    "abc", 0, a number beyond what the database holds) is None."""
     try:
-        return int(value)
+        return parse_id(value)
     except (TypeError, ValueError):
         return None
 

@@ -222,7 +222,7 @@ def add_participant(slug: str):
     return _participants_page(project, form, 400)
 
 
-@bp.route("/projekt/<slug>/deltagare/<int:participant_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/deltagare/<id:participant_id>/ta-bort", methods=["POST"])
 @login_required
 def remove_participant(slug: str, participant_id: int):
     project = project_by_slug(slug)
