@@ -454,6 +454,7 @@ def delete_grant(actor: User, project: Project, grant: Grant) -> None:
     before = {**audit.snapshot(grant, GRANT_FIELDS), "deadlines": _deadline_summary(grant)}
     audit.record(actor, project.id, "delete", "grant", grant.id, audit.changes_between({}, before))
     db.session.delete(grant)
+    db.session.flush()
 
 
 # --- Contributions -------------------------------------------------------------------------
