@@ -7,7 +7,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from portal.core.database import tune_engine
+from portal.core.ids import IdConverter
 from portal.core.logs import configure_logging
+from portal.core.request_checks import register_request_checks
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -29,6 +31,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     configure_logging(app)
 
     _init_extensions(app)
+    app.url_map.converters["id"] = IdConverter
+    register_request_checks(app)
     _register_blueprints(app)
 
     from portal.core.errors import register_error_pages

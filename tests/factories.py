@@ -7,6 +7,11 @@ from portal.accounts.passwords import hash_password
 from portal.extensions import db
 
 PASSWORD = "stilla-morgon-vid-ångermanälven"
+# As long as a new password may be: 128 characters, longer than zxcvbn judges whole.
+LONG_PASSPHRASE = (
+    "när isen går i ångermanälven sitter vi på bryggan i kramfors och läser högt "
+    "för barnen om björnar, älgar och en båt som seglar!!"
+)
 _counter = itertools.count(1)
 
 

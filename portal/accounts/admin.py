@@ -12,6 +12,8 @@ from portal.accounts.models import ROLES, Organisation, User
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l
+from portal.core.ids import parse_id
+from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
 from portal.extensions import db
 
@@ -30,14 +32,14 @@ def organisation_choices() -> list[tuple[int, str]]:
 @bp.route("/anvandare")
 @require_role("admin")
 def users():
-    organisation_id = request.args.get("organisation", type=int)
+    organisation_id = request.args.get("organisation", type=parse_id)
     role = request.args.get("roll") if request.args.get("roll") in ROLES else None
     query = select(User).options(selectinload(User.organisation)).order_by(User.name)
     if organisation_id:
         query = query.where(User.organisation_id == organisation_id)
     if role:
         query = query.where(User.role == role)
-    page = db.paginate(query, per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=USERS_PER_PAGE, error_out=False)
     return render_template(
         "admin/users.html",
         page=page,
@@ -74,7 +76,7 @@ def invite():
     return render_template("admin/invite.html", form=form)
 
 
-@bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/anvandare/<id:user_id>", methods=["GET", "POST"])
 @require_role("admin")
 def user(user_id: int):
     person = db.get_or_404(User, user_id)
@@ -91,7 +93,7 @@ def user(user_id: int):
     return render_template("admin/user.html", person=person, form=form)
 
 
-@bp.route("/anvandare/<int:user_id>/aktiv", methods=["POST"])
+@bp.route("/anvandare/<id:user_id>/aktiv", methods=["POST"])
 @require_role("admin")
 def set_active(user_id: int):
     person = db.get_or_404(User, user_id)
@@ -138,7 +140,7 @@ def new_organisation():
     return _edit_organisation(None)
 
 
-@bp.route("/organisationer/<int:organisation_id>", methods=["GET", "POST"])
+@bp.route("/organisationer/<id:organisation_id>", methods=["GET", "POST"])
 @require_role("admin")
 def edit_organisation(organisation_id: int):
     return _edit_organisation(db.get_or_404(Organisation, organisation_id))

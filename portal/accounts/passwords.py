@@ -13,6 +13,9 @@ from portal.core.i18n import _l
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_STRENGTH = 3
+# zxcvbn refuses (ValueError) anything longer, as its matching grows with the length; the first
+# 72 characters of a passphrase are enough to tell a guessable one.
+ZXCVBN_MAX_LENGTH = 72
 LIBRARY_WORDS = [
     "bibliotek",
     "biblioteket",
@@ -52,7 +55,8 @@ def password_problem(password: str, name: str = "", email: str = "") -> str | No
     lowered = password.lower()
     if any(word in lowered for word in personal if len(word) >= 4):
         return str(_l("Lösenordet får inte innehålla ditt namn eller din e-postadress."))
-    if zxcvbn(password[:100], user_inputs=personal + LIBRARY_WORDS)["score"] < MIN_STRENGTH:
+    judged = password[:ZXCVBN_MAX_LENGTH]
+    if zxcvbn(judged, user_inputs=personal + LIBRARY_WORDS)["score"] < MIN_STRENGTH:
         return str(
             _l("Lösenordet är för vanligt eller lätt att gissa. Välj en längre fras av flera ord.")
         )

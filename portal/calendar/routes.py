@@ -39,7 +39,7 @@ def calendar_page():
     )
 
 
-@bp.route("/kalender/<int:event_id>")
+@bp.route("/kalender/<id:event_id>")
 @login_required
 def event(event_id: int):
     item = services.readable_event(current_user, event_id)
@@ -109,13 +109,13 @@ def new_event():
     return _edit(None)
 
 
-@bp.route("/kalender/<int:event_id>/andra", methods=["GET", "POST"])
+@bp.route("/kalender/<id:event_id>/andra", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def edit_event(event_id: int):
     return _edit(db.get_or_404(Event, event_id))
 
 
-@bp.route("/kalender/<int:event_id>/ta-bort", methods=["POST"])
+@bp.route("/kalender/<id:event_id>/ta-bort", methods=["POST"])
 @require_role("staff", "admin")
 def delete_event(event_id: int):
     event = db.get_or_404(Event, event_id)

@@ -29,3 +29,11 @@ def set_sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+
+
+def unicode_lower(value):
+    """SQLite's own lower() leaves every letter outside ASCII alone, so "Äldre" and "äldre"
+    would not clash by name there while they do on PostgreSQL (and then the unique index
+    refuses the row the check let through)."""
+    return value.lower() if isinstance(value, str) else value

@@ -3,6 +3,8 @@
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import db
+
 
 class DomainError(Exception):
     """A rule was broken; `message` is shown to the person."""
@@ -26,6 +28,9 @@ ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 
 def register_error_pages(app: Flask) -> None:
     def render_error(error: HTTPException):
+        # Whatever the view left half done is dropped first: after a failed flush the session
+        # refuses every query, the error page's own (the signed-in user, say) included.
+        db.session.rollback()
         code = error.code or 500
         return render_template("errors/error.html", code=code), code
 

@@ -7,19 +7,34 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import DomainError
 from portal.core.i18n import _l
+from portal.core.ids import parse_id
 
 
 def int_or_none(value) -> int | None:
-    """A query-string number such as ?year=2016; anything else (missing, "abc") is None."""
+    """A query-string or select number such as ?year=2016 or an id; anything else (missing,
+    "abc", 0, a number beyond what the database holds) is None."""
     try:
-        return int(value)
+        return parse_id(value)
     except (TypeError, ValueError):
         return None
+
+
+class WholeNumberRange(NumberRange):
+    """NumberRange for an IntegerField. WTForms' own first asks whether the number is NaN, as a
+    float, which a number of more than 308 digits cannot be: the request ended in a 500."""
+
+    def __call__(self, form, field):
+        data = field.data
+        if data is None or (self.min is not None and data < self.min):
+            raise ValidationError(self.message)
+        if self.max is not None and data > self.max:
+            raise ValidationError(self.message)
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -58,6 +73,9 @@ def select_choices(pairs) -> list[SelectChoice]:
 
 
 VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")
+# Year 1 in Swedish time is year 0 in UTC, which Python's datetime cannot hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+TIME_IN_RANGE = _l("Ange en tid mellan år 1900 och 2200.")
 
 
 class SwedishDateTimeField(DateTimeLocalField):
@@ -80,8 +98,12 @@ class SwedishDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(VALID_TIME)) from error
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=STOCKHOLM)
+        if self.data is None:
+            return
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(str(TIME_IN_RANGE))
+        self.data = self.data.replace(tzinfo=STOCKHOLM)
 
     def _value(self):
         if self.raw_data:

@@ -7,7 +7,8 @@ from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 
 NBSP = "\u00a0"
-MAX_ORE = 10**14  # a trillion kronor: anything above is a typing mistake
+ABSURD_KRONOR = 10**12  # a trillion kronor: anything above is a typing mistake
+MAX_ORE = 2**31 - 1  # what the *_ore columns (integer) hold: 21 474 836,47 kr
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -32,8 +33,15 @@ def parse_money(text: str, allow_negative: bool = False) -> int:
         amount = Decimal(cleaned)
     except InvalidOperation as error:
         raise ValidationError(_l("Skriv ett belopp i kronor, till exempel 1 000,50.")) from error
-    if not amount.is_finite() or abs(amount) >= MAX_ORE // 100:
+    if not amount.is_finite() or abs(amount) >= ABSURD_KRONOR:
         raise ValidationError(_l("Beloppet är orimligt stort."))
+    if abs(amount) * 100 > MAX_ORE:
+        raise ValidationError(
+            _l(
+                "Portalen tar emot belopp upp till %(most)s.",
+                most=format_money(MAX_ORE // 100 * 100),
+            )
+        )
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(_l("Skriv ett belopp i kronor med högst två decimaler."))
     ore = int(amount * 100)

@@ -1,4 +1,14 @@
-"""What the pager macro (templates/_macros/pagination.html) asks of a page of results."""
+"""What the pager macro (templates/_macros/pagination.html) asks of a page of results, and
+which page the request asks for."""
+
+from flask import request
+
+from portal.core.ids import parse_id
+
+
+def requested_page() -> int:
+    """?page=3; anything that is not a page number (0, "abc", 10^400) is the first page."""
+    return request.args.get("page", 1, type=parse_id)
 
 
 class Paged:

@@ -12,9 +12,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import select_choices
+from portal.core.forms import WholeNumberRange, select_choices
 from portal.core.i18n import _l
 from portal.documents.models import RETENTIONS, VISIBILITIES
 from portal.projects.forms import REQUIRED, int_list, optional_int
@@ -78,7 +78,7 @@ class DocumentForm(FlaskForm):
         _l("Gallras efter antal år"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=100, message=_l("Ange ett antal år mellan 1 och 100.")),
+            WholeNumberRange(min=1, max=100, message=_l("Ange ett antal år mellan 1 och 100.")),
         ],
         description=_l("Bara om dokumentet ska gallras."),
     )

@@ -109,7 +109,7 @@ def document_list():
     return _listing(None)
 
 
-@bp.route("/dokument/mappar/<int:folder_id>")
+@bp.route("/dokument/mappar/<id:folder_id>")
 @login_required
 def folder(folder_id: int):
     return _listing(_folder_or_404(folder_id))
@@ -139,7 +139,7 @@ def new_folder():
     return render_template("documents/folder_form.html", form=form, folder=None)
 
 
-@bp.route("/dokument/mappar/<int:folder_id>/andra", methods=["GET", "POST"])
+@bp.route("/dokument/mappar/<id:folder_id>/andra", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def rename_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
@@ -156,7 +156,7 @@ def rename_folder(folder_id: int):
     return render_template("documents/folder_form.html", form=form, folder=folder)
 
 
-@bp.route("/dokument/mappar/<int:folder_id>/flytta", methods=["POST"])
+@bp.route("/dokument/mappar/<id:folder_id>/flytta", methods=["POST"])
 @require_role("staff", "admin")
 def move_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
@@ -168,7 +168,7 @@ def move_folder(folder_id: int):
     return redirect(_folder_url(folder.parent_id))
 
 
-@bp.route("/dokument/mappar/<int:folder_id>/ta-bort", methods=["POST"])
+@bp.route("/dokument/mappar/<id:folder_id>/ta-bort", methods=["POST"])
 @require_role("staff", "admin")
 def delete_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
@@ -208,7 +208,7 @@ def _changeable_or_403(document_id: int) -> Document:
     return document
 
 
-@bp.route("/dokument/<int:document_id>")
+@bp.route("/dokument/<id:document_id>")
 @login_required
 def document(document_id: int):
     return _document_page(_readable_or_404(document_id), VersionForm(formdata=None))
@@ -315,7 +315,7 @@ def new_document():
     return render_template("documents/form.html", form=form, document=None)
 
 
-@bp.route("/dokument/<int:document_id>/andra", methods=["GET", "POST"])
+@bp.route("/dokument/<id:document_id>/andra", methods=["GET", "POST"])
 @login_required
 def edit_document(document_id: int):
     document = _changeable_or_403(document_id)
@@ -332,7 +332,7 @@ def edit_document(document_id: int):
     return render_template("documents/form.html", form=form, document=document)
 
 
-@bp.route("/dokument/<int:document_id>/versioner", methods=["POST"])
+@bp.route("/dokument/<id:document_id>/versioner", methods=["POST"])
 @login_required
 def new_version(document_id: int):
     document = _changeable_or_403(document_id)
@@ -350,13 +350,13 @@ def new_version(document_id: int):
     return _document_page(document, form, 400)
 
 
-@bp.route("/dokument/<int:document_id>/ladda-ner")
+@bp.route("/dokument/<id:document_id>/ladda-ner")
 @login_required
 def download(document_id: int):
     return _send(_readable_or_404(document_id), None)
 
 
-@bp.route("/dokument/<int:document_id>/versioner/<int:number>/ladda-ner")
+@bp.route("/dokument/<id:document_id>/versioner/<id:number>/ladda-ner")
 @login_required
 def download_version(document_id: int, number: int):
     return _send(_readable_or_404(document_id), number)
@@ -384,7 +384,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-@bp.route("/dokument/<int:document_id>/versioner/<int:number>/aterstall", methods=["POST"])
+@bp.route("/dokument/<id:document_id>/versioner/<id:number>/aterstall", methods=["POST"])
 @login_required
 def restore_version(document_id: int, number: int):
     document = _changeable_or_403(document_id)
@@ -406,7 +406,7 @@ def restore_version(document_id: int, number: int):
     return redirect(url_for("documents.document", document_id=document.id))
 
 
-@bp.route("/dokument/<int:document_id>/ta-bort", methods=["POST"])
+@bp.route("/dokument/<id:document_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_document(document_id: int):
     document = _changeable_or_403(document_id)
@@ -448,7 +448,7 @@ def _bin_page(error: str | None = None, status: int = 200):
     )
 
 
-@bp.route("/dokument/papperskorg/<int:document_id>/aterstall", methods=["POST"])
+@bp.route("/dokument/papperskorg/<id:document_id>/aterstall", methods=["POST"])
 @require_role("staff", "admin")
 def restore_from_bin(document_id: int):
     document = services.binned_document(document_id)

@@ -9,6 +9,7 @@ from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, int_or_none, select_choices, show_error
 from portal.core.i18n import _l, translated
+from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.news import bp, services
@@ -24,7 +25,7 @@ FEED = "news"
 def news_list():
     listing = services.news_for(
         current_user,
-        int_or_none(request.args.get("page")) or 1,
+        requested_page(),
         goal_area=int_or_none(request.args.get("malomrade")),
         project=int_or_none(request.args.get("projekt")),
     )
@@ -62,13 +63,13 @@ def _item_page(item: NewsItem, comment_form: CommentForm, status: int = 200):
     )
 
 
-@bp.route("/nyheter/<int:news_id>")
+@bp.route("/nyheter/<id:news_id>")
 @login_required
 def news_item(news_id: int):
     return _item_page(_readable_or_404(news_id), CommentForm(formdata=None))
 
 
-@bp.route("/nyheter/<int:news_id>/kommentarer", methods=["POST"])
+@bp.route("/nyheter/<id:news_id>/kommentarer", methods=["POST"])
 @login_required
 def add_comment(news_id: int):
     item = _readable_or_404(news_id)
@@ -91,7 +92,7 @@ def _own_comment(news_id: int, comment_id: int):
     return item, comment
 
 
-@bp.route("/nyheter/<int:news_id>/kommentarer/<int:comment_id>", methods=["GET", "POST"])
+@bp.route("/nyheter/<id:news_id>/kommentarer/<id:comment_id>", methods=["GET", "POST"])
 @login_required
 def edit_comment(news_id: int, comment_id: int):
     item, comment = _own_comment(news_id, comment_id)
@@ -108,7 +109,7 @@ def edit_comment(news_id: int, comment_id: int):
     return render_template("news/comment_form.html", item=item, comment=comment, form=form)
 
 
-@bp.route("/nyheter/<int:news_id>/kommentarer/<int:comment_id>/ta-bort", methods=["POST"])
+@bp.route("/nyheter/<id:news_id>/kommentarer/<id:comment_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_comment(news_id: int, comment_id: int):
     item, comment = _own_comment(news_id, comment_id)
@@ -181,13 +182,13 @@ def new_news():
     return _edit(None)
 
 
-@bp.route("/nyheter/<int:news_id>/andra", methods=["GET", "POST"])
+@bp.route("/nyheter/<id:news_id>/andra", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def edit_news(news_id: int):
     return _edit(db.get_or_404(NewsItem, news_id))
 
 
-@bp.route("/nyheter/<int:news_id>/ta-bort", methods=["POST"])
+@bp.route("/nyheter/<id:news_id>/ta-bort", methods=["POST"])
 @require_role("staff", "admin")
 def delete_news(news_id: int):
     item = db.get_or_404(NewsItem, news_id)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success
 from portal.core.i18n import _l
+from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.notifications import bp, outbox
@@ -29,7 +30,7 @@ def index():
             select(OutboundEmail.status, func.count()).group_by(OutboundEmail.status)
         ).all()
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "notifications/outbox.html",
         page=page,
@@ -40,7 +41,7 @@ def index():
     )
 
 
-@bp.route("/<int:email_id>/forsok-igen", methods=["POST"])
+@bp.route("/<id:email_id>/forsok-igen", methods=["POST"])
 @require_role("admin")
 def retry(email_id: int):
     try:

@@ -56,7 +56,7 @@ def funders():
     )
 
 
-@bp.route("/finansiarer/<int:organisation_id>/kontakter", methods=["GET", "POST"])
+@bp.route("/finansiarer/<id:organisation_id>/kontakter", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def funder_contacts(organisation_id: int):
     funder = _funder(organisation_id)
@@ -70,7 +70,7 @@ def funder_contacts(organisation_id: int):
     )
 
 
-@bp.route("/finansiarer/<int:organisation_id>/kontakter/<int:contact_id>", methods=["GET", "POST"])
+@bp.route("/finansiarer/<id:organisation_id>/kontakter/<id:contact_id>", methods=["GET", "POST"])
 @require_role("staff", "admin")
 def edit_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)
@@ -80,7 +80,7 @@ def edit_funder_contact(organisation_id: int, contact_id: int):
     )
 
 
-@bp.route("/finansiarer/<int:organisation_id>/kontakter/<int:contact_id>/ta-bort", methods=["POST"])
+@bp.route("/finansiarer/<id:organisation_id>/kontakter/<id:contact_id>/ta-bort", methods=["POST"])
 @require_role("staff", "admin")
 def delete_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)

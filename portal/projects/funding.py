@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Organisation, User
 from portal.core import audit
 from portal.core.errors import ValidationError
+from portal.core.forms import int_or_none
 from portal.core.i18n import _l
 from portal.core.money import parse_money
 from portal.extensions import db
@@ -453,6 +454,7 @@ def delete_grant(actor: User, project: Project, grant: Grant) -> None:
     before = {**audit.snapshot(grant, GRANT_FIELDS), "deadlines": _deadline_summary(grant)}
     audit.record(actor, project.id, "delete", "grant", grant.id, audit.changes_between({}, before))
     db.session.delete(grant)
+    db.session.flush()
 
 
 # --- Contributions -------------------------------------------------------------------------
@@ -508,7 +510,7 @@ def delete_contribution(actor: User, project: Project, contribution: Contributio
 def _financing(project: Project, financed_by: str) -> tuple[int | None, int | None]:
     """ "grant:7" or "contribution:3" → (grant_id, contribution_id), of this project only."""
     kind, _, raw_id = (financed_by or "").partition(":")
-    source_id = int(raw_id) if raw_id.isdigit() else None
+    source_id = int_or_none(raw_id)
     if kind == "grant" and source_id and grant_of(project, source_id):
         return source_id, None
     if kind == "contribution" and source_id and contribution_of(project, source_id):

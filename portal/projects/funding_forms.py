@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import select_choices
+from portal.core.forms import int_or_none, select_choices
 from portal.core.i18n import _l
 from portal.projects.models import (
     BUDGET_CATEGORIES,
@@ -52,10 +52,6 @@ def amount_field(label):
     )
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
-
-
 class DeadlineForm(Form):
     kind = SelectField(
         _l("Typ av rapport"),
@@ -66,7 +62,7 @@ class DeadlineForm(Form):
 
 
 class GrantForm(FlaskForm):
-    funder_id = SelectField(_l("Finansiär"), coerce=_optional_int, validate_choice=False)
+    funder_id = SelectField(_l("Finansiär"), coerce=int_or_none, validate_choice=False)
     case_number = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=100)])
     amount = amount_field(_l("Beviljat belopp"))
     decided_on = date_field(_l("Beslutsdatum"))
@@ -86,7 +82,7 @@ class GrantForm(FlaskForm):
 
 
 class ContributionForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=int_or_none, validate_choice=False)
     amount = amount_field(_l("Belopp"))
     kind = SelectField(
         _l("Slag av insats"),
@@ -114,7 +110,7 @@ class ExpenseForm(FlaskForm):
     text = StringField(
         _l("Vad pengarna gick till"), validators=[DataRequired(REQUIRED), Length(max=300)]
     )
-    budget_line_id = SelectField(_l("Budgetrad"), coerce=_optional_int, validate_choice=False)
+    budget_line_id = SelectField(_l("Budgetrad"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Spara utgiften"))
 
 

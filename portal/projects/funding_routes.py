@@ -134,14 +134,14 @@ def new_grant(slug: str):
     return _edit_grant(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/ekonomi/bidrag/<id:grant_id>", methods=["GET", "POST"])
 @login_required
 def edit_grant(slug: str, grant_id: int):
     project = editable_project(slug)
     return _edit_grant(project, found_or_404(funding.grant_of(project, grant_id)))
 
 
-@bp.route("/projekt/<slug>/ekonomi/bidrag/<int:grant_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/ekonomi/bidrag/<id:grant_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_grant(slug: str, grant_id: int):
     project = editable_project(slug)
@@ -193,7 +193,7 @@ def new_contribution(slug: str):
     return _edit_contribution(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/ekonomi/insatser/<id:contribution_id>", methods=["GET", "POST"])
 @login_required
 def edit_contribution(slug: str, contribution_id: int):
     project = editable_project(slug)
@@ -202,7 +202,7 @@ def edit_contribution(slug: str, contribution_id: int):
     )
 
 
-@bp.route("/projekt/<slug>/ekonomi/insatser/<int:contribution_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/ekonomi/insatser/<id:contribution_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_contribution(slug: str, contribution_id: int):
     project = editable_project(slug)
@@ -259,14 +259,14 @@ def new_budget_line(slug: str):
     return _edit_budget_line(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/ekonomi/budget/<id:line_id>", methods=["GET", "POST"])
 @login_required
 def edit_budget_line(slug: str, line_id: int):
     project = editable_project(slug)
     return _edit_budget_line(project, found_or_404(funding.budget_line_of(project, line_id)))
 
 
-@bp.route("/projekt/<slug>/ekonomi/budget/<int:line_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/ekonomi/budget/<id:line_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_budget_line(slug: str, line_id: int):
     project = editable_project(slug)
@@ -320,14 +320,14 @@ def new_expense(slug: str):
     return _edit_expense(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/ekonomi/utgifter/<id:expense_id>", methods=["GET", "POST"])
 @login_required
 def edit_expense(slug: str, expense_id: int):
     project = editable_project(slug)
     return _edit_expense(project, found_or_404(funding.expense_of(project, expense_id)))
 
 
-@bp.route("/projekt/<slug>/ekonomi/utgifter/<int:expense_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/ekonomi/utgifter/<id:expense_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_expense(slug: str, expense_id: int):
     project = editable_project(slug)

@@ -2,8 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.forms import WholeNumberRange
 from portal.core.i18n import _l
 
 REQUIRED = _l("Fyll i fältet.")
@@ -36,7 +37,7 @@ def name_field():
 def position_field():
     return IntegerField(
         _l("Ordning"),
-        validators=[Optional(), NumberRange(min=0, max=10000, message=VALID_POSITION)],
+        validators=[Optional(), WholeNumberRange(min=0, max=10000, message=VALID_POSITION)],
         description=POSITION_HINT,
     )
 

@@ -51,7 +51,7 @@ def new_plan_period():
     return _edit_plan_period(None)
 
 
-@bp.route("/admin/planer/<int:period_id>", methods=["GET", "POST"])
+@bp.route("/admin/planer/<id:period_id>", methods=["GET", "POST"])
 @require_role("admin")
 def edit_plan_period(period_id: int):
     return _edit_plan_period(db.get_or_404(PlanPeriod, period_id))
@@ -85,14 +85,14 @@ def _edit_plan_period(period: PlanPeriod | None):
 # --- Goal areas ------------------------------------------------------------------------------
 
 
-@bp.route("/admin/planer/<int:period_id>/malomraden/ny", methods=["GET", "POST"])
+@bp.route("/admin/planer/<id:period_id>/malomraden/ny", methods=["GET", "POST"])
 @require_role("admin")
 def new_goal_area(period_id: int):
     period = db.get_or_404(PlanPeriod, period_id)
     return _edit_goal_area(period, None)
 
 
-@bp.route("/admin/malomraden/<int:area_id>", methods=["GET", "POST"])
+@bp.route("/admin/malomraden/<id:area_id>", methods=["GET", "POST"])
 @require_role("admin")
 def edit_goal_area(area_id: int):
     area = db.get_or_404(GoalArea, area_id)
@@ -125,7 +125,7 @@ def _edit_goal_area(period: PlanPeriod, area: GoalArea | None):
     )
 
 
-@bp.route("/admin/malomraden/<int:area_id>/ta-bort", methods=["POST"])
+@bp.route("/admin/malomraden/<id:area_id>/ta-bort", methods=["POST"])
 @require_role("admin")
 def delete_goal_area(area_id: int):
     area = db.get_or_404(GoalArea, area_id)
@@ -179,7 +179,7 @@ def target_groups():
     )
 
 
-@bp.route("/admin/malgrupper/<int:group_id>", methods=["GET", "POST"])
+@bp.route("/admin/malgrupper/<id:group_id>", methods=["GET", "POST"])
 @require_role("admin")
 def edit_target_group(group_id: int):
     group = db.get_or_404(TargetGroup, group_id)
@@ -205,7 +205,7 @@ def edit_target_group(group_id: int):
     )
 
 
-@bp.route("/admin/malgrupper/<int:group_id>/ta-bort", methods=["POST"])
+@bp.route("/admin/malgrupper/<id:group_id>/ta-bort", methods=["POST"])
 @require_role("admin")
 def delete_target_group(group_id: int):
     group = db.get_or_404(TargetGroup, group_id)
@@ -223,7 +223,7 @@ def delete_target_group(group_id: int):
 # --- Pages for everyone ----------------------------------------------------------------------
 
 
-@bp.route("/malomraden/<int:area_id>")
+@bp.route("/malomraden/<id:area_id>")
 @login_required
 def goal_area(area_id: int):
     page = goal_areas.goal_area_page(area_id)

@@ -6,9 +6,10 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.core.errors import ValidationError
+from portal.core.forms import int_or_none
 from portal.core.i18n import _l
 from portal.core.money import parse_decimal
-from portal.projects.funding_forms import REQUIRED, _optional_int, date_field
+from portal.projects.funding_forms import REQUIRED, date_field
 from portal.projects.progress import indicator_value_field
 
 NUMBER_HINT = _l("Ett tal, till exempel 12 eller 12,5.")
@@ -17,7 +18,7 @@ NUMBER_HINT = _l("Ett tal, till exempel 12 eller 12,5.")
 class MilestoneForm(FlaskForm):
     title = StringField(_l("Milstolpe"), validators=[DataRequired(REQUIRED), Length(max=200)])
     due_on = date_field(_l("Ska vara klar"), required=True)
-    responsible_id = SelectField(_l("Ansvarig"), coerce=_optional_int, validate_choice=False)
+    responsible_id = SelectField(_l("Ansvarig"), coerce=int_or_none, validate_choice=False)
     done_on = date_field(_l("Klar den"))
     submit = SubmitField(_l("Spara milstolpen"))
 
@@ -82,8 +83,8 @@ class IndicatorForm(FlaskForm):
     target = StringField(
         _l("Mål"), validators=[Optional(), Length(max=40)], description=NUMBER_HINT
     )
-    target_group_id = SelectField(_l("Målgrupp"), coerce=_optional_int, validate_choice=False)
-    goal_area_id = SelectField(_l("Målområde"), coerce=_optional_int, validate_choice=False)
+    target_group_id = SelectField(_l("Målgrupp"), coerce=int_or_none, validate_choice=False)
+    goal_area_id = SelectField(_l("Målområde"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Spara indikatorn"))
 
 

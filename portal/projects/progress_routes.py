@@ -105,14 +105,14 @@ def new_milestone(slug: str):
     return _edit_milestone(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/milstolpar/<id:milestone_id>", methods=["GET", "POST"])
 @login_required
 def edit_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
     return _edit_milestone(project, found_or_404(progress.milestone_of(project, milestone_id)))
 
 
-@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/klar", methods=["POST"])
+@bp.route("/projekt/<slug>/milstolpar/<id:milestone_id>/klar", methods=["POST"])
 @login_required
 def complete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
@@ -126,7 +126,7 @@ def complete_milestone(slug: str, milestone_id: int):
     )
 
 
-@bp.route("/projekt/<slug>/milstolpar/<int:milestone_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/milstolpar/<id:milestone_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
@@ -276,14 +276,14 @@ def new_indicator(slug: str):
     return _edit_indicator(editable_project(slug), None)
 
 
-@bp.route("/projekt/<slug>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
+@bp.route("/projekt/<slug>/indikatorer/<id:indicator_id>", methods=["GET", "POST"])
 @login_required
 def edit_indicator(slug: str, indicator_id: int):
     project = editable_project(slug)
     return _edit_indicator(project, found_or_404(progress.indicator_of(project, indicator_id)))
 
 
-@bp.route("/projekt/<slug>/indikatorer/<int:indicator_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/indikatorer/<id:indicator_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_indicator(slug: str, indicator_id: int):
     project = editable_project(slug)
@@ -297,7 +297,7 @@ def delete_indicator(slug: str, indicator_id: int):
     )
 
 
-@bp.route("/projekt/<slug>/matningar/<int:measurement_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/matningar/<id:measurement_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_measurement(slug: str, measurement_id: int):
     project = editable_project(slug)

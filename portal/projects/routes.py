@@ -149,11 +149,15 @@ def edit_project(slug: str):
         else:
             flash_success(_l("Projektet är sparat."))
             return redirect(url_for("projects.project", slug=project.slug))
+    return _edit_page(project, form, ConfirmForm(formdata=None))
+
+
+def _edit_page(project, form: ProjectForm, delete_form: ConfirmForm) -> str:
     return render_template(
         "projects/form.html",
         form=form,
         project=project,
-        delete_form=ConfirmForm(formdata=None),
+        delete_form=delete_form,
         may_delete=is_manager(current_user),
         active_tab="overview",
     )
@@ -163,9 +167,15 @@ def edit_project(slug: str):
 @require_role("staff", "admin")
 def delete_project(slug: str):
     project = project_by_slug(slug)
-    if not ConfirmForm().validate_on_submit():
+    delete_form = ConfirmForm()
+    if not delete_form.validate_on_submit():
         abort(400)
-    services.delete_project(current_user, project)
+    try:
+        services.delete_project(current_user, project)
+    except ValidationError as error:
+        db.session.rollback()
+        delete_form.form_errors.append(str(error.message))
+        return _edit_page(project, _project_form(project), delete_form), 400
     db.session.commit()
     flash_success(_l("Projektet är borttaget."))
     return redirect(url_for("projects.project_list"))
@@ -222,7 +232,7 @@ def add_participant(slug: str):
     return _participants_page(project, form, 400)
 
 
-@bp.route("/projekt/<slug>/deltagare/<int:participant_id>/ta-bort", methods=["POST"])
+@bp.route("/projekt/<slug>/deltagare/<id:participant_id>/ta-bort", methods=["POST"])
 @login_required
 def remove_participant(slug: str, participant_id: int):
     project = project_by_slug(slug)

@@ -32,7 +32,7 @@ def _report_page(report: Report):
     return url_for("projects.project", slug=report.project.slug)
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/skicka", methods=["POST"])
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/skicka", methods=["POST"])
 @login_required
 def send(slug: str, report_id: int):
     report = _report(slug, report_id)
@@ -54,7 +54,7 @@ def send(slug: str, report_id: int):
     return redirect(_report_page(report))
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/rapport.pdf")
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/rapport.pdf")
 @login_required
 def pdf(slug: str, report_id: int):
     """The PDF that was sent for a sent report; otherwise the current version, rendered now."""

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import select_choices
+from portal.core.forms import int_or_none, select_choices
 from portal.core.i18n import _l
 from portal.projects.funding_forms import VALID_DATE, SwedishDateField
 from portal.reports.models import REPORT_KINDS
@@ -22,18 +22,14 @@ REQUIRED = _l("Fyll i fältet.")
 TEMPLATE_ROWS = 12
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
-
-
 class NewReportForm(FlaskForm):
-    grant_id = SelectField(_l("Bidrag"), coerce=_optional_int, validate_choice=False)
+    grant_id = SelectField(_l("Bidrag"), coerce=int_or_none, validate_choice=False)
     kind = SelectField(
         _l("Slag av rapport"),
         choices=lambda: select_choices(REPORT_KINDS.items()),
         validate_choice=False,
     )
-    template_id = SelectField(_l("Mall"), coerce=_optional_int, validate_choice=False)
+    template_id = SelectField(_l("Mall"), coerce=int_or_none, validate_choice=False)
     period_starts_on = SwedishDateField(
         _l("Perioden börjar"),
         validators=[DataRequired(VALID_DATE)],
@@ -60,9 +56,7 @@ class ActionForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    reviewer_id = SelectField(
-        _l("Granskare (valfritt)"), coerce=_optional_int, validate_choice=False
-    )
+    reviewer_id = SelectField(_l("Granskare (valfritt)"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Skicka till granskning"))
 
 
@@ -75,6 +69,6 @@ class TemplateSectionForm(Form):
 class TemplateForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=2000)])
-    funder_id = SelectField(_l("Finansiär (valfritt)"), coerce=_optional_int, validate_choice=False)
+    funder_id = SelectField(_l("Finansiär (valfritt)"), coerce=int_or_none, validate_choice=False)
     sections = FieldList(FormField(TemplateSectionForm), min_entries=TEMPLATE_ROWS)
     submit = SubmitField(_l("Spara mallen"))

@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
+from portal.core.ids import parse_id
 from portal.extensions import db
 from portal.projects import funding
 from portal.projects.lookup import found_or_404, project_by_slug
@@ -106,7 +107,7 @@ def new(slug: str):
     ensure_builtin_templates()
     data = None
     if request.method == "GET":
-        grant_id = request.args.get("grant", type=int)
+        grant_id = request.args.get("grant", type=parse_id)
         grant = funding.grant_of(project, grant_id) if grant_id else None
         template = template_for_grant(grant, active_templates()) if grant else None
         data = {
@@ -195,14 +196,14 @@ def _show(project, report, form=None, error=None, status=200):
     )
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>")
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>")
 @login_required
 def show(slug: str, report_id: int):
     project = _project(slug)
     return _show(project, _report(project, report_id))
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/spara", methods=["POST"])
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/spara", methods=["POST"])
 @login_required
 def save(slug: str, report_id: int):
     project = _project(slug)
@@ -260,7 +261,7 @@ def _action(slug: str, report_id: int, act, message):
     return _to_report(project, report)
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/uppdatera-underlag", methods=["POST"])
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/uppdatera-underlag", methods=["POST"])
 @login_required
 def refresh(slug: str, report_id: int):
     return _action(
@@ -271,18 +272,18 @@ def refresh(slug: str, report_id: int):
     )
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/granskning", methods=["POST"])
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/granskning", methods=["POST"])
 @login_required
 def request_review(slug: str, report_id: int):
     def act(report):
-        reviewer_id = request.form.get("reviewer_id", type=int)
+        reviewer_id = request.form.get("reviewer_id", type=parse_id)
         reviewer = db.session.get(User, reviewer_id) if reviewer_id else None
         services.request_review(report, current_user, reviewer)
 
     return _action(slug, report_id, act, _l("Rapporten är skickad till granskning."))
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/godkann", methods=["POST"])
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/godkann", methods=["POST"])
 @login_required
 def approve(slug: str, report_id: int):
     return _action(
@@ -293,27 +294,27 @@ def approve(slug: str, report_id: int):
     )
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/forhandsvisning")
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/forhandsvisning")
 @login_required
 def preview(slug: str, report_id: int):
     """The document exactly as the funder will get it (the PDF is made from the same HTML)."""
     project = _project(slug)
     report = _report(project, report_id)
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=parse_id)
     version = services.version_of(report, number) if number else None
     if number and version is None:
         abort(404)
     return render_document(report, version)
 
 
-@bp.route("/projekt/<slug>/rapporter/<int:report_id>/versioner")
+@bp.route("/projekt/<slug>/rapporter/<id:report_id>/versioner")
 @login_required
 def versions(slug: str, report_id: int):
     project = _project(slug)
     report = _report(project, report_id)
     latest = services.current_version(report)
-    b_number = request.args.get("b", type=int) or latest.number
-    a_number = request.args.get("a", type=int) or max(b_number - 1, 1)
+    b_number = request.args.get("b", type=parse_id) or latest.number
+    a_number = request.args.get("a", type=parse_id) or max(b_number - 1, 1)
     a = found_or_404(services.version_of(report, a_number))
     b = found_or_404(services.version_of(report, b_number))
     return render_template(

@@ -92,7 +92,7 @@ def new_template():
     return _edit(None)
 
 
-@bp.route("/admin/rapportmallar/<int:template_id>", methods=["GET", "POST"])
+@bp.route("/admin/rapportmallar/<id:template_id>", methods=["GET", "POST"])
 @require_role("admin")
 def edit_template(template_id: int):
     return _edit(found_or_404(db.session.get(ReportTemplate, template_id)))

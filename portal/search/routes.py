@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from portal.core.ids import parse_id
 from portal.search import bp, services
 
 
@@ -10,6 +11,6 @@ from portal.search import bp, services
 @login_required
 def search():
     found = services.search(
-        current_user, request.args.get("q"), request.args.get("sida", 1, type=int)
+        current_user, request.args.get("q"), request.args.get("sida", 1, type=parse_id)
     )
     return render_template("search/results.html", found=found)

@@ -6,7 +6,7 @@ from portal.accounts.models import Invitation, User
 from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from tests.factories import make_organisation, make_user
+from tests.factories import LONG_PASSPHRASE, make_organisation, make_user
 
 GOOD_PASSWORD = "tidig-vår-längs-höga-kusten"
 
@@ -101,6 +101,18 @@ def test_invitation_link_works_only_once(client, login_as, app):
     reused = client.post(path, data={"password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD})
     assert reused.status_code == 410
     assert "ogiltig, redan använd eller har gått ut" in reused.get_data(as_text=True)
+
+
+def test_invitation_accepts_a_passphrase_of_128_characters(client, login_as, app):
+    login_as("admin")
+    invite(client, make_organisation("Kramfors bibliotek"))
+    _, path = queued_invitation(app)
+    client.post("/logga-ut")
+    form = {"password": LONG_PASSPHRASE, "confirm": LONG_PASSPHRASE}
+    assert client.post(path, data=form).status_code == 302
+    client.post("/logga-ut")
+    login = {"email": "ny.bibliotekarie@kramfors.example", "password": LONG_PASSPHRASE}
+    assert client.post("/logga-in", data=login).status_code == 302
 
 
 def test_expired_invitation_is_refused(client, login_as, app):

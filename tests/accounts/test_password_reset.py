@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from tests.factories import PASSWORD, make_user
+from tests.factories import LONG_PASSPHRASE, PASSWORD, make_user
 
 NEW_PASSWORD = "kvällssol-över-sundsvallsbukten"
 SAME_ANSWER = "Om adressen hör till ett konto i portalen"
@@ -45,6 +45,15 @@ def test_reset_link_sets_new_password_once(app, client):
     again = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert again.status_code == 410
     assert "ogiltig, redan använd eller har gått ut" in again.get_data(as_text=True)
+
+
+def test_reset_accepts_a_passphrase_of_128_characters(app, client):
+    make_user(email="karin@kramfors.example")
+    client.post("/glomt-losenord", data={"email": "karin@kramfors.example"})
+    form = {"password": LONG_PASSPHRASE, "confirm": LONG_PASSPHRASE}
+    assert client.post(reset_path(app), data=form).status_code == 302
+    login = {"email": "karin@kramfors.example", "password": LONG_PASSPHRASE}
+    assert client.post("/logga-in", data=login).status_code == 302
 
 
 def test_reset_link_expires_after_an_hour(app, client):

@@ -1,6 +1,7 @@
 import pytest
 
 from portal.accounts.passwords import hash_password, password_problem, verify_password
+from tests.factories import LONG_PASSPHRASE
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,16 @@ def test_password_with_own_name_or_email_is_refused():
 )
 def test_long_phrases_with_any_characters_are_accepted(password):
     assert password_problem(password, name="Karin Holm", email="karin@kramfors.example") is None
+
+
+def test_passphrase_of_128_characters_is_judged_not_refused_for_its_length():
+    assert len(LONG_PASSPHRASE) == 128
+    assert password_problem(LONG_PASSPHRASE, name="Karin Holm", email="karin@x.example") is None
+
+
+def test_long_passphrase_that_starts_guessable_is_refused_as_guessable():
+    problem = password_problem("ord-" * 32, name="Karin Holm", email="karin@kramfors.example")
+    assert "för vanligt eller lätt att gissa" in problem
 
 
 def test_password_hash_is_argon2_and_verifies():

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import LONG_PASSPHRASE, PASSWORD
 
 NEW_PASSWORD = "midnattssol-över-ångermanälven"
 
@@ -46,6 +46,15 @@ def test_changing_password_keeps_this_session_and_ends_the_others(app, client, l
     assert response.status_code == 302
     assert client.get("/profil").status_code == 200
     assert other.get("/profil").status_code == 302
+
+
+def test_changing_password_accepts_a_passphrase_of_128_characters(client, login_as):
+    user = login_as("member", name="Karin Holm")
+    form = {"current_password": PASSWORD, "password": LONG_PASSPHRASE, "confirm": LONG_PASSPHRASE}
+    assert client.post("/profil/losenord", data=form).status_code == 302
+    client.post("/logga-ut")
+    login = {"email": user.email, "password": LONG_PASSPHRASE}
+    assert client.post("/logga-in", data=login).status_code == 302
 
 
 def test_wrong_current_password_is_shown_next_to_the_field(client, login_as):

@@ -166,6 +166,15 @@ def test_a_garbled_time_gets_a_swedish_message(client, login_as):
     assert db.session.scalar(select(Event)) is None
 
 
+def test_a_time_in_year_1_gets_a_swedish_message(client, login_as):
+    """Year 1 in Swedish time is year 0 in UTC, which Python cannot hold: it was a 500."""
+    login_as("staff")
+    response = client.post("/kalender/ny", data={**LITTFEST, "starts_at": "0001-01-01 10:00"})
+    assert response.status_code == 200
+    assert "Ange en tid mellan år 1900 och 2200." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Event)) is None
+
+
 def test_a_missing_time_is_asked_for(client, login_as):
     login_as("staff")
     response = client.post("/kalender/ny", data={**LITTFEST, "ends_at": ""})

@@ -1,7 +1,20 @@
-"""Swedish error pages: the person sees what went wrong in Swedish, with a way back."""
+"""Swedish error pages: the person sees what went wrong in Swedish, with a way back; every
+error page, the last-resort one too, carries the security headers."""
 
-from portal.extensions import limiter
-from tests.factories import make_user
+from jinja2 import ChoiceLoader, DictLoader
+
+from portal.accounts.models import Organisation
+from portal.extensions import db, limiter
+from tests.factories import make_organisation, make_user
+
+FOOTER = "Länsbiblioteket Västernorrland och kommunbiblioteken i länet"
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+)
 
 
 def heading(response) -> str:
@@ -77,6 +90,43 @@ def test_unexpected_error_gets_swedish_500(app, client, visit):
     assert response.status_code == 500
     assert heading(response) == "Något gick fel"
     assert "hemlig detalj" not in response.get_data(as_text=True)
+
+
+def test_route_that_raises_after_a_failed_flush_gets_the_portal_500_page_with_headers(
+    app, client, login_as, visit
+):
+    """The error page asks the database who is logged in; before the handler rolled back, the
+    failed flush made that query fail too, and Werkzeug's bare page went out."""
+    make_organisation("Kramfors bibliotek")
+
+    @app.route("/trasig-databas")
+    def broken_flush():
+        db.session.add(Organisation(name="Kramfors bibliotek", kind="municipal_library"))
+        db.session.flush()
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    login_as("member")
+    response = visit(client, "GET", "/trasig-databas")
+    assert response.status_code == 500
+    assert heading(response) == "Något gick fel"
+    assert FOOTER in response.get_data(as_text=True)
+    assert all(name in response.headers for name in SECURITY_HEADERS)
+
+
+def test_failing_error_page_still_gives_a_swedish_500_with_the_headers(app, client, visit):
+    @app.route("/trasig")
+    def broken():
+        raise RuntimeError("hemlig detalj ur stackspåret")
+
+    app.jinja_env.loader = ChoiceLoader(
+        [DictLoader({"errors/error.html": "{{ 1 // 0 }}"}), app.jinja_env.loader]
+    )
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = visit(client, "GET", "/trasig")
+    assert response.status_code == 500
+    assert heading(response) == "Något gick fel"
+    assert "hemlig detalj" not in response.get_data(as_text=True)
+    assert all(name in response.headers for name in SECURITY_HEADERS)
 
 
 def test_error_page_links_back_to_the_start_page(client, visit):

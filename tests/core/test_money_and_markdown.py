@@ -26,6 +26,12 @@ def test_bad_amounts_are_refused_in_swedish(typed):
         parse_money(typed)
 
 
+def test_the_largest_amount_the_database_holds_parses_and_one_krona_more_is_refused():
+    assert parse_money("21 474 836,47") == 2**31 - 1
+    with pytest.raises(ValidationError):
+        parse_money("21 474 836,48")
+
+
 def test_money_is_shown_the_swedish_way():
     assert format_money(60_000_000) == "600\u00a0000\u00a0kr"
     assert format_money(100_050) == "1\u00a0000,50\u00a0kr"

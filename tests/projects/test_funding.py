@@ -169,6 +169,23 @@ def test_amount_typed_with_spaces_and_a_comma_is_saved_in_ore(client, login_as):
     assert f"{kr('1 000,50 kr')}\n    (Naturainsats)" in economy_page(client, project)
 
 
+def test_contribution_beyond_what_the_amount_column_holds_gets_the_swedish_message(
+    client, login_as
+):
+    """2^31 öre is 21 474 836,48 kr: PostgreSQL's integer refused the row with a 500."""
+    login_as("staff")
+    project = make_project()
+    response = client.post(
+        f"/projekt/{project.slug}/ekonomi/insatser/ny",
+        data={"organisation_id": make_organisation().id, "amount": "21 474 837", "kind": "cash"},
+    )
+    assert response.status_code == 200
+    assert f"Portalen tar emot belopp upp till {kr('21 474 836 kr')}." in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(Contribution)) is None
+
+
 def test_negative_grant_is_refused_beside_the_field_and_the_form_keeps_what_was_typed(
     client, login_as
 ):

@@ -94,6 +94,28 @@ def test_two_goal_areas_of_one_period_cannot_share_a_name(client, login_as):
     assert len(db.session.scalars(select(GoalArea)).all()) == 1
 
 
+def test_target_group_named_like_one_with_swedish_letters_gets_the_swedish_message(
+    client, login_as
+):
+    """SQLite's own lower() leaves Ä alone: the check missed the clash and the unique index
+    answered with a 500."""
+    make_target_group("Äldre")
+    login_as("admin")
+    response = client.post("/admin/malgrupper", data={"name": "äldre"})
+    assert response.status_code == 200
+    assert "Det finns redan en målgrupp med det namnet." in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(TargetGroup)).all()) == 1
+
+
+def test_target_group_position_of_400_digits_gets_the_swedish_message(client, login_as):
+    login_as("admin")
+    form = {"name": "Nyanlända", "position": "1" + "0" * 400}
+    response = client.post("/admin/malgrupper", data=form)
+    assert response.status_code == 200
+    assert "Skriv ett heltal från 0 och uppåt." in response.get_data(as_text=True)
+    assert db.session.scalar(select(TargetGroup)) is None
+
+
 def test_admin_adds_a_target_group(client, login_as):
     login_as("admin")
     response = client.post("/admin/malgrupper", data={"name": "Nationella minoriteter"})

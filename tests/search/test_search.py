@@ -149,7 +149,6 @@ ODD_QUERIES = [
     ("bokbuss -ånge", True),
     ('bokbuss: ^bokbuss {bokbuss} + ("', True),
     ("%_\\'; DROP TABLE projects; --", False),
-    ("\x00bokbuss\x00", True),
     ("*", False),
     ('"', False),
     ("-", False),
