@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.integration.processes import wait_until
+from proof.processes import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 

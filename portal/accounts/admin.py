@@ -107,7 +107,7 @@ def set_active(user_id: int):
     return redirect(url_for("admin.user", user_id=person.id))
 
 
-@bp.route("/anvandare/<int:user_id>/logga-ut-overallt", methods=["POST"])
+@bp.route("/anvandare/<id:user_id>/logga-ut-overallt", methods=["POST"])
 @require_role("admin")
 def log_out_everywhere(user_id: int):
     person = db.get_or_404(User, user_id)
