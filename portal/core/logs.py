@@ -14,6 +14,7 @@ import uuid
 from celery import current_task
 from flask import Flask, Response, current_app, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import inspect
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -41,14 +42,21 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = g.get("request_id")
-            user = g.get("_login_user")  # set by Flask-Login once it has loaded the user
-            if getattr(user, "is_authenticated", False):
-                record.user_id = user.id
+            user_id = logged_in_user_id()
+            if user_id is not None:
+                record.user_id = user_id
         task = current_task
         if task and task.request.id:
             record.task_name = task.name
             record.task_id = task.request.id
         return True
+
+
+def logged_in_user_id() -> int | None:
+    """The id of the user Flask-Login has loaded for this request, read from the identity map:
+    a log line must never query (after a failed flush the session refuses every query)."""
+    state = inspect(g.get("_login_user"), raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else None
 
 
 class PortalHandler(logging.StreamHandler):
