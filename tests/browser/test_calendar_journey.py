@@ -53,7 +53,7 @@ def test_staff_add_an_event_by_keyboard_and_a_librarian_finds_it(live_server, ch
     expect(page.get_by_role("main")).to_contain_text(f"{day:%Y-%m-%d} 13:00–15:30")
     expect(page.get_by_role("main").locator("strong", has_text="Kerstin Ekman")).to_be_visible()
     assert_accessible(page)
-    press_button(page, page.get_by_role("button", name="Logga ut"), 60)
+    press_button(page, page.get_by_role("button", name="Logga ut", exact=True), 60)
 
     log_in(page, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten")
     menu = page.get_by_role("navigation", name="Huvudmeny")

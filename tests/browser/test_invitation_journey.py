@@ -101,7 +101,7 @@ def test_admin_invites_kramfors_librarian_who_joins_and_edits_profile_by_keyboar
     expect(heading(page)).to_have_text("Min profil")
     expect(page.get_by_role("status")).to_contain_text("Välkommen! Ditt konto är klart.")
 
-    press_button(page, page.get_by_role("button", name="Logga ut"))
+    press_button(page, page.get_by_role("button", name="Logga ut", exact=True))
     expect(heading(page)).to_have_text("Logga in")
     expect(page.get_by_role("status")).to_contain_text("Du är utloggad.")
     log_in(page, INVITEE_EMAIL, INVITEE_PASSWORD)

@@ -42,7 +42,7 @@ def test_staff_publish_news_by_keyboard_and_a_librarian_reads_it(live_server, ch
     expect(heading(page)).to_have_text(TITLE)
     expect(page.get_by_role("main").locator("strong", has_text="arabiska")).to_be_visible()
     assert_accessible(page)
-    press_button(page, page.get_by_role("button", name="Logga ut"), 60)
+    press_button(page, page.get_by_role("button", name="Logga ut", exact=True), 60)
 
     log_in(page, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten")
     menu = page.get_by_role("navigation", name="Huvudmeny")

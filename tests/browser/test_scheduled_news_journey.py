@@ -65,7 +65,7 @@ def test_scheduled_news_reaches_a_librarian_at_eight_and_one_click_stops_it(live
     expect(news.get_by_label("Direkt, ett mejl per händelse")).to_be_checked()
     press_button(page, page.get_by_role("button", name="Spara inställningarna"), 60)
     expect(page.get_by_role("status")).to_contain_text("Dina inställningar för e-post är sparade.")
-    press_button(page, page.get_by_role("button", name="Logga ut"), 60)
+    press_button(page, page.get_by_role("button", name="Logga ut", exact=True), 60)
 
     log_in(page, "personal@lansbiblioteket.example", "demo-personal-hoga-kusten")
     expect(heading(page)).not_to_have_text("Logga in")
@@ -90,7 +90,7 @@ def test_scheduled_news_reaches_a_librarian_at_eight_and_one_click_stops_it(live
     expect(projects.locator("option:checked")).to_have_text("Bokstart i hela länet")
     press_button(page, page.get_by_role("button", name="Spara nyheten"), 60)
     expect(heading(page)).to_have_text(TITLE)
-    press_button(page, page.get_by_role("button", name="Logga ut"), 60)
+    press_button(page, page.get_by_role("button", name="Logga ut", exact=True), 60)
 
     log_in(page, LIBRARIAN, "demo-bibliotekarie-hoga-kusten")
     expect(heading(page)).not_to_have_text("Logga in")
