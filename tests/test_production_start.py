@@ -4,6 +4,7 @@ variables the file passes, PORTAL_ENV=production, pointed at a fresh PostgreSQL 
 private Redis and an SMTP server (proof/stack.py, shared with `make proof`). Each of them also
 refuses to start without a key or with the development key."""
 
+import json
 import shutil
 import time
 
@@ -139,3 +140,22 @@ def test_beat_starts_and_keeps_running(started):
     time.sleep(3)
 
     assert beat.running, beat.log_tail()
+
+
+def test_web_worker_and_beat_log_one_json_object_per_line(started, portal):
+    """The compose file sets LOG_FORMAT=json: a log collector must be able to read every line."""
+    http().get(f"http://127.0.0.1:{portal.web_port}/healthz", timeout=10)
+    started["worker"].wait_for_log(" ready.", timeout=90)
+    started["beat"].wait_for_log("beat: Starting...", timeout=90)
+    wait_until(lambda: "portal.request" in started["web"].log(), timeout=30, message="web's line")
+
+    for name in ("web", "worker", "beat"):
+        lines = [line for line in started[name].log().splitlines() if line.strip()]
+        parsed = [json.loads(line) for line in lines]
+        assert all({"time", "level", "logger", "message"} <= set(entry) for entry in parsed), name
+    request = next(
+        entry
+        for entry in map(json.loads, started["web"].log().splitlines())
+        if entry["logger"] == "portal.request"
+    )
+    assert (request["route"], request["status"]) == ("/healthz", 200)

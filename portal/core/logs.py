@@ -88,6 +88,8 @@ def configure_logging(app: Flask) -> None:
     handler.addFilter(ContextFilter())
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # Python's warnings (Celery's about running as root, say) become log lines like the rest.
+    logging.captureWarnings(True)
     # WeasyPrint logs each step of each stylesheet it parses at INFO: noise, not events.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
