@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 test: install lint
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 # The deployment as docker-compose.yml defines it, without Docker, and people's journeys over
 # HTTPS (proof/). Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and openssl.
