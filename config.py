@@ -66,6 +66,9 @@ class Config:
         self.OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
         self.OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
         self.OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 300)
+        # A sending worker whose status write fails keeps what it has sent in memory and tries
+        # the write again, sending nothing more, for up to this long (a database restart).
+        self.OUTBOX_RECORD_RETRY_SECONDS = env_int("OUTBOX_RECORD_RETRY_SECONDS", 600)
         self.NEWS_PUBLISH_SECONDS = env_int("NEWS_PUBLISH_SECONDS", 60)
         self.STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 300)
         self.STATISTICS_MAX_AGE_SECONDS = env_int("STATISTICS_MAX_AGE_SECONDS", 900)

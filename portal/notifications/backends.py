@@ -14,9 +14,16 @@ from flask import current_app
 class TemporaryFailure(Exception):
     """Try again later: a 4xx reply, a timeout, a refused connection."""
 
+    # True when the message may have reached the server all the same: the connection broke
+    # during the transaction, perhaps after the server had accepted the message. A reply code
+    # or a connection that never opened means it was certainly not delivered.
+    maybe_delivered = False
+
 
 class PermanentFailure(Exception):
     """Never try again: a 5xx reply, or the recipient refused."""
+
+    maybe_delivered = False
 
 
 def send(message: bytes, recipient: str, message_id: str) -> None:
@@ -91,8 +98,8 @@ class SMTPMailer:
 
     def send(self, message: bytes, recipient: str, message_id: str) -> None:
         """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it."""
-        if self.broken is not None:
-            raise self.broken
+        if self.broken is not None:  # this message never left: a fresh, certain failure
+            raise type(self.broken)(*self.broken.args)
         try:
             if self.smtp is None:
                 self.smtp = self._open()
@@ -106,6 +113,7 @@ class SMTPMailer:
             raise failure from error
         except (smtplib.SMTPException, OSError) as error:
             self.broken = TemporaryFailure(f"{type(error).__name__}: {error}")
+            self.broken.maybe_delivered = self.smtp is not None  # it broke during the message
             self.close()
             raise self.broken from error
         if refused:

@@ -38,7 +38,15 @@ class OutboundEmail(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The lease of the worker sending the row: renewed while its batch goes out, so the sweep
+    # takes the row only from a worker that has stopped. The token names the holder: a worker
+    # records a retry or a failure only for rows it still holds.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # Hand-overs to the SMTP server that may have been accepted: counted in the write that
+    # precedes each hand-over, taken back when the server refuses. Above 1 on a sent row, the
+    # email may have reached its recipient that many times (an upper bound).
+    handoffs: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

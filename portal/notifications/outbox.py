@@ -3,9 +3,11 @@
 Only after that transaction commits is a Celery task sent for the row, or for a batch of rows
 (a news item to thousands, the digests, the sweep): a batch goes out over one SMTP connection. The
 task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) up
-to CLAIM_CHUNK at a time, sends them and records the outcomes together. Temporary failures wait
+to CLAIM_CHUNK at a time under a lease it renews while it sends them, and records each email's
+outcome before it hands over the next (portal/notifications/records.py). Temporary failures wait
 in `next_attempt_at` with a growing delay; the beat sweep re-sends rows that are due or whose
-claim went stale (a worker killed mid-send), so no email is dropped.
+lease went stale (a worker killed mid-send), so no email is dropped, and after a crash only the
+email in flight on each connection can go twice.
 """
 
 import binascii
@@ -36,19 +38,20 @@ from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
-from portal.notifications import backends
+from portal.notifications import backends, records
 from portal.notifications.models import EmailAttachment, OutboundEmail
 
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "outbox_pending_ids"
 BATCH_KEY = "outbox_batch_ids"
-# Rows claimed, sent and recorded together: a whole batch (OUTBOX_BATCH_SIZE, default 200) in one
-# claim, one SELECT and one UPDATE of the sent rows, so the database costs a few statements per
-# batch rather than per email. Small enough that a claim stays fresh (OUTBOX_CLAIM_TIMEOUT_SECONDS)
-# while they are sent; a worker killed mid-chunk leaves the chunk claimed, and the sweep re-sends
-# it once the claim is stale (at least once: some may go twice, none is dropped).
+# Rows claimed together: a whole batch (OUTBOX_BATCH_SIZE, default 200) in one claim and one
+# SELECT of their attachments. The worker renews its lease on them while it sends, so however
+# slow the server, the sweep leaves them alone until the worker stops.
 CLAIM_CHUNK = 200
+# Emails handed to the SMTP server between two status writes: what a crash or a lost write can
+# make go twice, per connection. One commit per email kept the bench's drain ratio (bench/).
+RECORD_SLICE = 5
 
 
 def queue_email(
@@ -117,6 +120,7 @@ def queue_rendered_emails(rows: list[dict]) -> list[int]:
             "message_id": make_msgid(domain=domain),
             "status": "queued",
             "attempts": 0,
+            "handoffs": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
@@ -279,10 +283,10 @@ def one_of(column, ids: list[int]):
     return column.in_(ids)
 
 
-def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS) -> list:
+def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS, token: str | None = None) -> list:
     """`claim_many`, returning the claimed rows' `columns` (after the claim: `attempts`
     counts this one) from the same UPDATE, ordered by id. A Core statement: the ORM's
-    UPDATE costs more than the claim itself."""
+    UPDATE costs more than the claim itself. `token` names the claim (the lease)."""
     table, now = OutboundEmail.__table__, utcnow()
     free = select(table.c.id).where(one_of(table.c.id, email_ids), claimable(now))
     if on_postgresql():
@@ -290,7 +294,12 @@ def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS) -> list:
     claimed = db.session.execute(
         update(table)
         .where(table.c.id.in_(free.scalar_subquery()))
-        .values(status="sending", claimed_at=now, attempts=table.c.attempts + 1)
+        .values(
+            status="sending",
+            claimed_at=now,
+            claim_token=token or secrets.token_hex(8),
+            attempts=table.c.attempts + 1,
+        )
         .returning(*(table.c[name] for name in columns))
     ).all()
     db.session.commit()
@@ -435,17 +444,18 @@ def deliver(email_id: int) -> str:
 
 def deliver_many(email_ids: list[int]) -> dict[int, str]:
     """Claim, send and record the rows over one SMTP connection, CLAIM_CHUNK at a time; returns
-    {id: new status} for the rows this worker claimed. Rows not due or claimed elsewhere are
-    left alone."""
+    {id: new status} for the rows this worker claimed and still held when their turn came.
+    Rows not due or claimed elsewhere are left alone."""
     statuses: dict[int, str] = {}
     with backends.connection() as mailer:
         for start in range(0, len(email_ids), CLAIM_CHUNK):
-            rows = claimed_rows(email_ids[start : start + CLAIM_CHUNK])
-            if not rows:
-                continue
-            outcomes = [send_one(mailer, row) for row in rows]
-            record_outcomes(outcomes)
-            statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
+            lease = records.Lease(secrets.token_hex(8))
+            rows = claimed_rows(email_ids[start : start + CLAIM_CHUNK], lease)
+            try:
+                if rows:
+                    statuses.update(send_claimed(mailer, rows, lease))
+            finally:
+                lease.close()
     sent = sum(1 for status in statuses.values() if status == "sent")
     log.info(
         "Delivered %s of %s emails claimed",
@@ -456,13 +466,40 @@ def deliver_many(email_ids: list[int]) -> dict[int, str]:
     return statuses
 
 
-def claimed_rows(email_ids: list[int]) -> list[SimpleNamespace]:
-    """Claim the rows and read what sending them needs in one committed UPDATE, then their
-    attachments (nearly always none) in one SELECT. Plain rows, not ORM objects: loading
-    two hundred of those cost as much as building their messages."""
-    rows = claim_rows(email_ids)
+def send_claimed(mailer, rows: list[SimpleNamespace], lease: records.Lease) -> dict[int, str]:
+    """Send the claimed rows RECORD_SLICE at a time, each slice's outcomes written in the same
+    statement that counts the next slice's hand-overs and renews their lease; returns
+    {id: status}. A row the worker no longer holds when its turn comes is not sent. A server so
+    slow that the lease is due within a slice gets the outcomes so far written, and the lease
+    renewed, before its next email."""
+    statuses: dict[int, str] = {}
+    outcomes: list[dict] = []
+
+    def write(upcoming: list[int]) -> set[int]:
+        held = records.write_progress(lease, outcomes, upcoming)
+        statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
+        outcomes.clear()
+        return set(held)
+
+    for start in range(0, len(rows) + RECORD_SLICE, RECORD_SLICE):  # and the last record
+        upcoming = rows[start : start + RECORD_SLICE]
+        held = write([row.id for row in upcoming])
+        for row in upcoming:
+            if row.id in held:
+                if lease.is_due():
+                    write([])
+                outcomes.append(send_one(mailer, row))
+    return statuses
+
+
+def claimed_rows(email_ids: list[int], lease: records.Lease) -> list[SimpleNamespace]:
+    """Claim the rows under the lease and read what sending them needs in one committed
+    UPDATE, then their attachments (nearly always none) in one SELECT. Plain rows, not ORM
+    objects: loading two hundred of those cost as much as building their messages."""
+    rows = claim_rows(email_ids, token=lease.token)
     if not rows:
         return []
+    lease.ids = [row.id for row in rows]
     attachments = defaultdict(list)
     for attachment in db.session.execute(
         select(
@@ -486,7 +523,8 @@ def claimed_rows(email_ids: list[int]) -> list[SimpleNamespace]:
 
 def send_one(mailer, row: SimpleNamespace) -> dict:
     """Send one claimed row; returns its outcome: the id, the new status and, unless it was
-    sent, the values to record for it."""
+    sent, the values to record for it and whether it may have reached the server all the same
+    (for its count of hand-overs)."""
     try:
         problem = refusal(row)
         if problem:
@@ -494,11 +532,15 @@ def send_one(mailer, row: SimpleNamespace) -> dict:
         mailer.send(message_bytes(row), row.recipient, row.message_id)
     except backends.TemporaryFailure as error:
         outcome = retry_values(row.attempts, str(error))
+        outcome["maybe_delivered"] = error.maybe_delivered
     except backends.PermanentFailure as error:
-        outcome = {"status": "failed", "last_error": str(error)}
+        outcome = {"status": "failed", "last_error": str(error), "maybe_delivered": False}
     except Exception as error:  # a bug or a broken row: count the attempt, show the error
         log.exception("Email %s could not be sent", row.id, extra={"email_ids": [row.id]})
-        outcome = retry_values(row.attempts, f"{type(error).__name__}: {error}")
+        outcome = {
+            **retry_values(row.attempts, f"{type(error).__name__}: {error}"),
+            "maybe_delivered": True,
+        }
     else:
         return {"id": row.id, "status": "sent"}
     log.info(
@@ -508,28 +550,7 @@ def send_one(mailer, row: SimpleNamespace) -> dict:
         outcome["last_error"],
         extra={"email_ids": [row.id]},
     )
-    return {
-        "id": row.id,
-        "next_attempt_at": row.next_attempt_at,
-        "claimed_at": None,
-        **outcome,
-    }
-
-
-def record_outcomes(outcomes: list[dict]) -> None:
-    """One UPDATE for all the sent rows, one (by primary key) for the rest, one commit."""
-    sent = [outcome["id"] for outcome in outcomes if outcome["status"] == "sent"]
-    others = [outcome for outcome in outcomes if outcome["status"] != "sent"]
-    if sent:
-        db.session.execute(
-            update(OutboundEmail)
-            .where(one_of(OutboundEmail.id, sent))
-            .values(status="sent", sent_at=utcnow(), last_error=None, claimed_at=None)
-            .execution_options(synchronize_session=False)
-        )
-    if others:
-        db.session.execute(update(OutboundEmail), others)
-    db.session.commit()
+    return {"id": row.id, "next_attempt_at": row.next_attempt_at, **outcome}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -559,6 +580,7 @@ def fail_abandoned() -> int:
         .values(
             status="failed",
             claimed_at=None,
+            claim_token=None,
             last_error="abandoned: the worker stopped while sending, attempts used up",
         )
         .execution_options(synchronize_session=False)
@@ -585,6 +607,7 @@ def retry_email(email_id: int) -> OutboundEmail:
         raise ValidationError(_l("E-postmeddelandet är redan skickat."))
     if row.status == "sending":
         raise ValidationError(_l("E-postmeddelandet skickas just nu."))
-    row.status, row.attempts, row.next_attempt_at, row.claimed_at = "queued", 0, utcnow(), None
+    row.status, row.attempts, row.next_attempt_at = "queued", 0, utcnow()
+    row.claimed_at = row.claim_token = None
     db.session.info.setdefault(PENDING_KEY, []).append(row.id)
     return row

@@ -9,7 +9,7 @@ from portal.core.i18n import _l
 from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
 from portal.extensions import db
-from portal.notifications import bp, outbox
+from portal.notifications import bp, outbox, queries
 from portal.notifications.models import EMAIL_STATUSES, OutboundEmail
 
 PER_PAGE = 50
@@ -31,10 +31,13 @@ def index():
         ).all()
     )
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
+    repeated, repeated_total = queries.emails_handed_over_more_than_once()
     return render_template(
         "notifications/outbox.html",
         page=page,
         counts=counts,
+        repeated=repeated,
+        repeated_total=repeated_total,
         statuses=EMAIL_STATUSES,
         selected_status=status,
         recipient=recipient,

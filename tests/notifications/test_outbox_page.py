@@ -133,3 +133,18 @@ def test_anonymous_visitor_is_sent_to_login_for_the_page_and_the_retry(client, d
     db.session.refresh(failed)
     assert failed.status == "failed"
     assert dispatched == []
+
+
+def test_admin_sees_an_email_handed_to_the_server_twice_and_how_often(client, login_as, dispatched):
+    make_email("sent", "tva.ganger@kramfors.example", handoffs=2)
+    make_email("sent", "en.gang@timra.example", handoffs=1)
+    login_as("admin")
+
+    page = client.get(PAGE).get_data(as_text=True)
+
+    repeated = page.split("Kan ha skickats mer än en gång</h2>")[1]
+    assert "1 e-postmeddelanden kan ha skickats mer än en gång" in repeated
+    assert "tva.ganger@kramfors.example" in repeated
+    assert "2 gånger" in repeated
+    assert "en.gang@timra.example" not in repeated
+    assert "övre gräns" in repeated

@@ -1,0 +1,181 @@
+"""The status writes of a worker sending a claimed batch: one transaction between hand-overs.
+
+Before each slice of emails goes to the SMTP server, one commit records the outcomes of the
+slice before it, counts the coming slice's hand-overs and renews the worker's lease on its rows.
+So after a crash, only the slice in flight can go twice; the sweep never takes rows from a
+worker that is still sending; and a write that fails (the database restarting) is tried again,
+with the outcomes kept in memory, before anything more is sent.
+"""
+
+import logging
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import Connection, and_, bindparam, case, exc, or_, update
+
+from portal.core.dates import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.notifications.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+# The first wait before a failed status write is tried again, and the longest.
+FIRST_WAIT_SECONDS = 0.1
+LONGEST_WAIT_SECONDS = 5.0
+
+
+TABLE = OutboundEmail.__table__
+NOW = bindparam("now", type_=UTCDateTime())
+SENT = TABLE.c.id.in_(bindparam("sent", expanding=True))
+UPCOMING = TABLE.c.id.in_(bindparam("upcoming", expanding=True))
+HELD = and_(TABLE.c.claim_token == bindparam("token"), TABLE.c.status == "sending")
+
+# The statements of a status write, built once: a worker runs them for every email. The common
+# write is one statement: the emails just sent are recorded sent, whoever holds them now (a
+# worker that took one over sends it only while it is still 'sending'), and the coming ones
+# this worker still holds get their hand-over counted and their lease renewed.
+RECORD_SENT_AND_HAND_OVER = (
+    update(TABLE)
+    .where(or_(and_(SENT, TABLE.c.status != "sent"), and_(UPCOMING, HELD)))
+    .values(
+        status=case((SENT, "sent"), else_=TABLE.c.status),
+        sent_at=case((SENT, NOW), else_=TABLE.c.sent_at),
+        last_error=case((SENT, None), else_=TABLE.c.last_error),
+        claim_token=case((SENT, None), else_=TABLE.c.claim_token),
+        claimed_at=case((SENT, None), else_=NOW),
+        handoffs=case((SENT, TABLE.c.handoffs), else_=TABLE.c.handoffs + 1),
+    )
+    .returning(TABLE.c.id, TABLE.c.status)
+)
+# A retry or a failure is recorded only by the worker that still holds the row; the hand-over
+# is taken back when the server refused the message.
+RECORD_OTHER = (
+    update(TABLE)
+    .where(TABLE.c.id == bindparam("b_id"), TABLE.c.claim_token == bindparam("b_token"))
+    .values(
+        status=bindparam("b_status"),
+        last_error=bindparam("b_last_error"),
+        next_attempt_at=bindparam("b_next_attempt_at"),
+        handoffs=TABLE.c.handoffs - bindparam("b_refused"),
+        claimed_at=None,
+        claim_token=None,
+    )
+)
+RENEW = (
+    update(TABLE)
+    .where(TABLE.c.id.in_(bindparam("ids", expanding=True)), HELD)
+    .values(claimed_at=NOW)
+)
+
+
+@dataclass
+class Lease:
+    """A worker's hold on the rows `ids` it claimed under `token`, when it last renewed it,
+    and the connection its status writes go over (kept for the batch: a connection taken from
+    the pool for every email cost a ping each time)."""
+
+    token: str
+    ids: list[int] = field(default_factory=list)
+    renewed: float = field(default_factory=time.monotonic)
+    connection: Connection | None = None
+
+    def is_due(self) -> bool:
+        """Renewed at a quarter of the claim timeout: far from stale even when one message
+        waits for a slow server's reply in between."""
+        interval = current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"] / 4
+        return time.monotonic() - self.renewed >= interval
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with suppress(exc.DBAPIError):
+                if self.connection.dialect.name == "postgresql":
+                    self.connection.exec_driver_sql("RESET synchronous_commit")
+                self.connection.close()
+            self.connection = None
+
+
+def open_connection() -> Connection:
+    """The connection of a batch's status writes. On PostgreSQL its commits do not wait for
+    the disk: a flush per email cost more than sending it. A commit is durable within
+    3 × wal_writer_delay (0.6 s); only a crash of PostgreSQL itself (not a restart, which
+    flushes) can lose the writes of that last moment, and those emails would go again."""
+    connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET synchronous_commit TO off")
+    return connection
+
+
+def write_progress(lease: Lease, outcomes: list[dict], upcoming: list[int]) -> list[int]:
+    """Record `outcomes`, count a hand-over for the `upcoming` rows this worker still holds
+    and renew its lease; returns the upcoming ids it may send.
+
+    A failed write is tried again, on a new connection, with a growing wait for up to
+    OUTBOX_RECORD_RETRY_SECONDS; the caller sends nothing in the meantime. Past that the error
+    is raised, and the rows go again once their lease is stale.
+    """
+    limit = current_app.config["OUTBOX_RECORD_RETRY_SECONDS"]
+    started, wait, failures = time.monotonic(), FIRST_WAIT_SECONDS, 0
+    while True:
+        try:
+            held = _write(lease, outcomes, upcoming)
+        except exc.DBAPIError as error:
+            failures += 1
+            lease.close()  # rolls back; the next try takes a fresh connection
+            if time.monotonic() - started + wait > limit:
+                log.error(
+                    "Status write of %s emails failed for %.0f s; giving up: %s",
+                    len(outcomes),
+                    time.monotonic() - started,
+                    error,
+                    extra={"email_ids": [outcome["id"] for outcome in outcomes]},
+                )
+                raise
+            if failures == 1:
+                log.warning(
+                    "Status write of %s emails failed; trying again until the database is back: %s",
+                    len(outcomes),
+                    error,
+                    extra={"email_ids": [outcome["id"] for outcome in outcomes]},
+                )
+            time.sleep(wait)
+            wait = min(wait * 2, LONGEST_WAIT_SECONDS)
+        else:
+            if failures:
+                log.info("Status write succeeded after %s failures", failures)
+            return held
+
+
+def _write(lease: Lease, outcomes: list[dict], upcoming: list[int]) -> list[int]:
+    """Each statement commits on its own (the connection autocommits: one round trip per
+    email) and may run twice: a statement that finds its rows already written does nothing."""
+    if lease.connection is None:
+        lease.connection = open_connection()
+    connection, now = lease.connection, utcnow()
+    others = [
+        {
+            "b_id": outcome["id"],
+            "b_token": lease.token,
+            "b_status": outcome["status"],
+            "b_last_error": outcome["last_error"],
+            "b_next_attempt_at": outcome["next_attempt_at"],
+            "b_refused": 0 if outcome["maybe_delivered"] else 1,
+        }
+        for outcome in outcomes
+        if outcome["status"] != "sent"
+    ]
+    if others:
+        connection.execute(RECORD_OTHER, others)
+    sent = [outcome["id"] for outcome in outcomes if outcome["status"] == "sent"]
+    held = []
+    if sent or upcoming:
+        written = connection.execute(
+            RECORD_SENT_AND_HAND_OVER,
+            {"sent": sent, "upcoming": upcoming, "token": lease.token, "now": now},
+        )
+        held = [row.id for row in written if row.status == "sending"]
+    if lease.is_due():
+        connection.execute(RENEW, {"ids": lease.ids, "token": lease.token, "now": now})
+        lease.renewed = time.monotonic()
+    return held
