@@ -1,12 +1,14 @@
 """A real worker with beat, a real Redis and a real SMTP server: the outbox loses nothing."""
 
 import time
+from collections import Counter
 
 import pytest
 from sqlalchemy import insert, select
 
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.notifications import outbox
 from portal.notifications.models import OutboundEmail
 from proof.processes import wait_until
 from tests.factories import make_organisation
@@ -108,6 +110,38 @@ def test_worker_killed_in_the_middle_of_200_emails_loses_none(app, celery_worker
     wait_until(all_delivered, timeout=60, message="all 200 Message-IDs at the SMTP server")
     wait_until(lambda: email_in_state("sent"), timeout=30, message="all 200 rows sent")
     assert all(len(envelope.rcpt_tos) == 1 for envelope in smtp_server.envelopes)
+    copies = Counter(envelope.message_id for envelope in smtp_server.delivered)
+    twice = [message_id for message_id, count in copies.items() if count > 1]
+    assert len(twice) <= 2, "at most the email in flight in each of the 2 processes goes twice"
+    assert max(copies.values()) <= 2
+
+
+def test_a_batch_slower_than_the_claim_timeout_is_not_taken_by_the_sweep(
+    app, celery_worker, smtp_server
+):
+    worker = celery_worker()
+    smtp_server.slow_down(0.2)  # 30 emails take 6 s on one connection; a claim is stale at 3 s
+    outbox.queue_rendered_emails(
+        [
+            {
+                "recipient": f"person{n}@bibliotek.example",
+                "subject": "Nyhet",
+                "template": "news_published",
+                "text_body": "Hej",
+                "html_body": "<p>Hej</p>",
+            }
+            for n in range(30)
+        ]
+    )
+    db.session.commit()
+    sweeps = worker.sweeps_done()
+
+    wait_until(lambda: email_in_state("sent"), timeout=60, message="all 30 rows sent")
+    assert worker.sweeps_done() >= sweeps + 3, "the sweep ran while the batch was sent"
+    copies = Counter(envelope.message_id for envelope in smtp_server.delivered)
+    assert len(copies) == 30
+    assert set(copies.values()) == {1}
+    assert "Delivered 30 of 30 emails claimed" in worker.log(), "one process sent them all"
 
 
 def test_451_is_retried_and_then_delivered(app, celery_worker, smtp_server):
