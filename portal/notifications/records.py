@@ -87,13 +87,21 @@ class Lease:
         interval = current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"] / 4
         return time.monotonic() - self.renewed >= interval
 
-    def close(self) -> None:
-        if self.connection is not None:
-            with suppress(exc.DBAPIError):
-                if self.connection.dialect.name == "postgresql":
-                    self.connection.exec_driver_sql("RESET synchronous_commit")
-                self.connection.close()
-            self.connection = None
+    def close(self, broken: bool = False) -> None:
+        """Give the connection back to the pool as it was taken, or discard it after a failed
+        write: it may be dead, or keep this batch's setting for whoever takes it next."""
+        if self.connection is None:
+            return
+        connection, self.connection = self.connection, None
+        try:
+            if not broken and connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("RESET synchronous_commit")
+        except exc.DBAPIError:
+            broken = True
+        with suppress(exc.DBAPIError):
+            if broken:
+                connection.invalidate()
+            connection.close()
 
 
 def open_connection() -> Connection:
@@ -122,7 +130,7 @@ def write_progress(lease: Lease, outcomes: list[dict], upcoming: list[int]) -> l
             held = _write(lease, outcomes, upcoming)
         except exc.DBAPIError as error:
             failures += 1
-            lease.close()  # rolls back; the next try takes a fresh connection
+            lease.close(broken=True)  # the next try takes a fresh connection
             if time.monotonic() - started + wait > limit:
                 log.error(
                     "Status write of %s emails failed for %.0f s; giving up: %s",

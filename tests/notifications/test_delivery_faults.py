@@ -133,6 +133,39 @@ def test_a_status_write_that_fails_is_retried_and_nothing_sent_goes_again(
     assert [row.handoffs for row in rows()] == [1] * 6
 
 
+def test_a_database_connection_cut_mid_batch_is_replaced_and_nothing_sent_goes_again(
+    app, dispatched, smtp_server, monkeypatch, caplog
+):
+    """PostgreSQL ends every connection of the portal (as a restart does) after the third
+    email: the next status write fails on its dead connection and goes through on a new one."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("ending other sessions' connections is PostgreSQL's")
+    monkeypatch.setattr(outbox, "RECORD_SLICE", 1)
+    monkeypatch.setattr(records, "FIRST_WAIT_SECONDS", 0.01)
+    ids = queue(6)
+    sendmail, sent = smtplib.SMTP.sendmail, []
+
+    def sendmail_then_cut(self, *args, **kwargs):
+        result = sendmail(self, *args, **kwargs)
+        sent.append(1)
+        if len(sent) == 3:
+            with db.engine.connect() as admin:
+                admin.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        return result
+
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", sendmail_then_cut)
+
+    assert set(outbox.deliver_many(ids).values()) == {"sent"}
+
+    assert set(offers_per_message_id(smtp_server).values()) == {1}
+    assert len(smtp_server.delivered) == 6
+    assert [(row.status, row.handoffs) for row in rows()] == [("sent", 1)] * 6
+    assert "trying again until the database is back" in caplog.text
+
+
 def test_a_worker_sends_nothing_more_while_its_status_write_fails(
     app, dispatched, smtp_server, failing_writes
 ):
