@@ -1,7 +1,7 @@
-"""The status writes of a worker sending a claimed batch: one transaction between hand-overs.
+"""The status writes of a worker sending a claimed batch: one write between two slices.
 
-Before each slice of emails goes to the SMTP server, one commit records the outcomes of the
-slice before it, counts the coming slice's hand-overs and renews the worker's lease on its rows.
+Before each slice of emails goes to the SMTP server, one statement records the outcomes of the
+slice before it, counts the coming slice's hand-overs and renews the worker's lease on them.
 So after a crash, only the slice in flight can go twice; the sweep never takes rows from a
 worker that is still sending; and a write that fails (the database restarting) is tried again,
 with the outcomes kept in memory, before anything more is sent.
