@@ -30,7 +30,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
-from portal.notifications.outbox import queue_email
+from portal.notifications.outbox import deliver_queued_in_batches, queue_email
 from proof.mailserver import SMTPServer, running_smtp_server
 from proof.processes import ROOT, Process, RedisServer, free_port, wait_until
 
@@ -183,9 +183,32 @@ def after_first(stack: Stack, count: int = 100) -> None:
     wait_until(lambda: len(stack.smtp.delivered) >= count, timeout=60, message=f"{count} emails")
 
 
+def smtp_socket_inodes(port: int) -> set[str]:
+    """Inodes of the established TCP connections to `port` on loopback (/proc/net/tcp)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[2].endswith(f":{port:04X}") and fields[3] == "01":
+            inodes.add(fields[9])
+    return inodes
+
+
+def sending_child(stack: Stack) -> int | None:
+    """A pool child with a connection to the SMTP server open: one in the middle of a batch."""
+    inodes = smtp_socket_inodes(stack.smtp.port)
+    for child in stack.worker_children():
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{child}/fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return child
+    return None
+
+
 def kill_a_pool_child(stack: Stack) -> None:
     after_first(stack)
-    os.kill(stack.worker_children()[0], signal.SIGKILL)
+    child = wait_until(lambda: sending_child(stack), timeout=10, message="a child sending")
+    os.kill(child, signal.SIGKILL)
 
 
 def kill_the_main_worker(stack: Stack) -> None:
@@ -248,8 +271,9 @@ SCENARIOS = [
 
 
 def queue_emails(stack: Stack, number: int, count: int) -> list[str]:
-    """`count` password-reset emails through queue_email, one commit; the portal dispatches
-    them in batches after the commit. Returns their Message-IDs."""
+    """`count` password-reset emails through queue_email in one commit, handed to the worker
+    in batches of OUTBOX_BATCH_SIZE after it (`deliver_queued_in_batches`, as a news item's
+    fan-out and the digests do), not one task each. Returns their Message-IDs."""
     with stack.app.app_context():
         rows = []
         for n in range(count):
@@ -264,6 +288,7 @@ def queue_emails(stack: Stack, number: int, count: int) -> list[str]:
                 )
             )
         message_ids = [row.message_id for row in rows]
+        deliver_queued_in_batches()
         db.session.commit()
         return message_ids
 
@@ -296,10 +321,17 @@ class Row:
     verdict: str
 
 
+# The server's time per message while a process or broker fault is applied: a batch of 200 then
+# takes 2 s, so the fault lands in the middle of one, as it would against a real relay.
+PACE_SECONDS = 0.01
+
+
 def run_scenario(stack: Stack, number: int, scenario: Scenario, count: int) -> Row:
     stack.smtp.behave()
     if scenario.before:
         scenario.before(stack)
+    else:
+        stack.smtp.slow_down(PACE_SECONDS)
     started = time.monotonic()
     message_ids = queue_emails(stack, number, count)
     if scenario.during:
@@ -311,6 +343,7 @@ def queued_while_redis_stopped(stack: Stack, number: int, count: int) -> Row:
     """The last scenario: Redis is stopped before the commit, so no task reaches the worker;
     the sweep delivers them once Redis is back."""
     stack.smtp.behave()
+    stack.smtp.slow_down(PACE_SECONDS)
     stack.redis.stop()
     started = time.monotonic()
     message_ids = queue_emails(stack, number, count)
@@ -389,7 +422,10 @@ def run_matrix(count: int = EMAILS, only: str | None = None) -> int:
                 print(f"--- {name}\n" + "\n".join(path.read_text().splitlines()[-30:]))
         raise
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("MATRIX_KEEP"):
+            print(f"matrix: logs kept in {folder} (MATRIX_KEEP)")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     failed = sum(1 for row in rows if row.verdict != "ok")
     took = time.monotonic() - started
     print(f"matrix: {len(rows) - failed} ok, {failed} failed, in {took:.0f} s", flush=True)
