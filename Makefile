@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run test lint format translations extract-messages lock bench proof clean
+.PHONY: install run test lint format translations extract-messages lock bench proof proof-matrix clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ test: install lint
 # HTTPS (proof/). Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and openssl.
 proof: install
 	$(PY) -m proof
+
+# The outbox's fault matrix: 1 000 emails per fault against its own PostgreSQL cluster, Redis and
+# a misbehaving SMTP server (proof/matrix.py). About 5 minutes; `python -m proof --matrix NAME`
+# runs the scenarios whose name contains NAME.
+proof-matrix: install
+	$(PY) -m proof --matrix
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

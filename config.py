@@ -50,7 +50,17 @@ class Config:
         self.CELERY_BROKER_URL = env(
             "CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'celery-broker.db'}"
         )
+        # The web publishes with a short timeout, so a frozen Redis cannot hold a request.
         self.BROKER_TIMEOUT_SECONDS = float(env("BROKER_TIMEOUT_SECONDS", "1.5"))
+        # The worker and beat wait much longer: a freeze shorter than this is only a pause, and
+        # an acknowledgement that timed out would cost the worker a task slot.
+        self.WORKER_BROKER_TIMEOUT_SECONDS = float(env("WORKER_BROKER_TIMEOUT_SECONDS", "60"))
+        # "web" here; portal/worker.py builds the app for Celery with "worker" (worker and beat).
+        self.CELERY_ROLE = "web"
+        # Beat's heartbeat task; a worker counts as consuming while its stamp is younger than
+        # WORKER_HEARTBEAT_MAX_AGE_SECONDS (/readyz, `flask portal worker-health`).
+        self.WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+        self.WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
 
         self.MAIL_BACKEND = env("MAIL_BACKEND", "file")
         self.MAIL_OUTBOX_DIR = env("MAIL_OUTBOX_DIR", str(instance / "outbox"))

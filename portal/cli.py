@@ -1,10 +1,15 @@
 """`flask --app wsgi portal ...`: demo data and admin accounts."""
 
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
+from portal.core.tasks import record_worker_heartbeat
+from portal.core.worker_health import last_heartbeat, worker_is_consuming
 from portal.extensions import db
 
 portal_cli = AppGroup("portal", help="Portalens kommandon.")
@@ -59,6 +64,32 @@ def reindex_search_command():
     db.session.commit()
     for kind, count in counts.items():
         click.echo(f"{kind:10} {count}")
+
+
+@portal_cli.command("worker-health")
+@click.option("--timeout", default=20.0, show_default=True, help="Sekunder att vänta.")
+def worker_health_command(timeout: float):
+    """Exit 0 if a worker runs a heartbeat task sent now within TIMEOUT seconds, else 1.
+
+    The worker's healthcheck: it consumes, so a worker that answers a ping but has lost its
+    task slots fails it. Sent with an expiry, so a queue of them cannot pile up.
+    """
+    sent_at = utcnow()
+    try:
+        record_worker_heartbeat.apply_async(expires=timeout)
+    except Exception as error:
+        raise click.ClickException(f"the broker took no task: {error}") from error
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.rollback()  # a new transaction sees the worker's commit
+        beat_at = last_heartbeat()
+        if beat_at is not None and beat_at >= sent_at and worker_is_consuming(timeout):
+            click.echo(
+                f"worker ok: ran a heartbeat task in {(beat_at - sent_at).total_seconds():.1f} s"
+            )
+            return
+        time.sleep(0.2)
+    raise click.ClickException(f"no worker ran a heartbeat task within {timeout:.0f} s")
 
 
 def register_cli(app: Flask) -> None:

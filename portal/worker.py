@@ -5,7 +5,8 @@ from celery.signals import after_setup_logger, after_setup_task_logger
 from portal import create_app
 from portal.core.logs import format_handlers
 
-flask_app = create_app()
+# The worker's and beat's own broker settings (celery_app.worker_broker_settings), not the web's.
+flask_app = create_app(overrides={"CELERY_ROLE": "worker"})
 celery_app = flask_app.extensions["celery"]
 
 

@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from proof import journeys
+from proof import journeys, matrix
 from proof.deployment import Deployment, elapsed
 from proof.processes import postgres_reachable
 from proof.stack import POSTGRES_ADMIN_URL, refuse_a_dotenv_file, running_services
@@ -80,7 +80,23 @@ def prove(started: float, passed: list[str]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def main_matrix() -> int:
+    """`python -m proof --matrix [NAME]`: the outbox's fault matrix alone (proof/matrix.py)."""
+    missing = [p for p in ("redis-server", "runuser") if not shutil.which(p)]
+    if not (matrix.POSTGRES_BIN / "initdb").exists():
+        missing.append(f"initdb in {matrix.POSTGRES_BIN} (POSTGRES_BIN)")
+    if missing:
+        print(f"matrix {'FAILED' if IN_CI else 'skipped'}: missing {', '.join(missing)}")
+        return 1 if IN_CI else 0
+    stop_on_signals()
+    refuse_a_dotenv_file()
+    only = sys.argv[2] if len(sys.argv) > 2 else None
+    return 1 if matrix.run_matrix(only=only) else 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--matrix"]:
+        return main_matrix()
     started = time.monotonic()
     journeys_count = len(journeys.JOURNEYS)
     missing = missing_services()

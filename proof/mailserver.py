@@ -4,12 +4,17 @@ tests' SMTP server and the proof's stand-in for Mailpit.
 It can be told to refuse the next N messages with a reply such as "451 4.3.0 try later" or
 "550 5.1.1 no such user", after DATA or already at RCPT, so tests can watch the outbox retry,
 and to take its time over each message, so a worker can be killed in the middle of a delivery.
+
+For the fault matrix (proof/matrix.py) it also misbehaves for a while: refuses every message
+with one reply (451, 421) for N seconds, hangs (answers nothing until the time is up, then a
+451 that no client waits for any more), is slow for N seconds, or refuses one recipient for good.
 """
 
 import asyncio
 import email
 import email.policy
 import threading
+import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +56,11 @@ class RecordingHandler:
     envelopes: list[Envelope] = field(default_factory=list)
     faults: deque = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse_until: float = 0.0  # time.monotonic() until which every message gets refuse_reply
+    refuse_reply: str = ""
+    hang_until: float = 0.0
+    slow_until: float = 0.0
+    refused_recipients: dict[str, str] = field(default_factory=dict)
 
     def _take_fault(self, stage: str) -> str | None:
         with self.lock:
@@ -65,7 +75,7 @@ class RecordingHandler:
             )
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        fault = self._take_fault("RCPT")
+        fault = self._take_fault("RCPT") or self.refused_recipients.get(address)
         if fault:
             self._record(envelope, None, fault)
             return fault
@@ -73,6 +83,15 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if time.monotonic() < self.hang_until:
+            while time.monotonic() < self.hang_until:
+                await asyncio.sleep(0.1)
+            return "451 4.4.2 hung"  # the client gave up long ago; nothing was accepted
+        if time.monotonic() < self.refuse_until:
+            self._record(envelope, None, self.refuse_reply)
+            return self.refuse_reply
+        if self.slow_until and time.monotonic() >= self.slow_until:
+            self.delay_seconds, self.slow_until = 0.0, 0.0
         if self.delay_seconds:
             with self.lock:
                 self.receiving += 1
@@ -113,6 +132,34 @@ class SMTPServer:
     def slow_down(self, seconds: float) -> None:
         """Take `seconds` over each message before answering it."""
         self.handler.delay_seconds = seconds
+
+    def refuse_for(self, seconds: float, reply: str) -> None:
+        """Answer every message with `reply` (e.g. "451 4.3.0 try later") for `seconds`."""
+        self.handler.refuse_reply = reply
+        self.handler.refuse_until = time.monotonic() + seconds
+
+    def hang_for(self, seconds: float) -> None:
+        """Answer no message for `seconds`: a client waits until its own timeout."""
+        self.handler.hang_until = time.monotonic() + seconds
+
+    def slow_for(self, seconds: float, per_message: float) -> None:
+        """Take `per_message` seconds over each message for the next `seconds`."""
+        self.handler.delay_seconds = per_message
+        self.handler.slow_until = time.monotonic() + seconds
+
+    def refuse_recipient(self, address: str, reply: str) -> None:
+        """Refuse `address` at RCPT with `reply` (e.g. "550 5.1.1 no such user") for good."""
+        self.handler.refused_recipients[address] = reply
+
+    def behave(self) -> None:
+        """Back to a well-behaved server, forgetting what it was offered."""
+        handler = self.handler
+        with handler.lock:
+            handler.envelopes.clear()
+            handler.faults.clear()
+            handler.refused_recipients.clear()
+        handler.refuse_until = handler.hang_until = handler.slow_until = 0.0
+        handler.delay_seconds = 0.0
 
     @property
     def receiving(self) -> int:

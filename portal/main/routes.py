@@ -1,4 +1,5 @@
-"""Start page (the dashboard), `/healthz` (the process) and `/readyz` (database and broker)."""
+"""Start page (the dashboard), `/healthz` (the process) and `/readyz` (database and broker,
+and whether a worker takes tasks)."""
 
 from datetime import date
 
@@ -8,6 +9,7 @@ from sqlalchemy import text
 
 from portal.core.i18n import translated
 from portal.core.read_cache import cached_fragment
+from portal.core.worker_health import worker_is_consuming
 from portal.extensions import csrf, db, limiter
 from portal.main import bp
 from portal.projects.dashboard import projects_for_dashboard
@@ -44,10 +46,24 @@ def healthz():
 @bp.route("/readyz")
 @limiter.exempt
 def readyz():
+    """200 when this web process can serve: its database and broker answer. `worker` says
+    whether a worker ran beat's heartbeat task lately; it is reported, not required, because
+    a stalled worker delays email but must not take the site out of the load balancer (the
+    worker's own healthcheck, `flask portal worker-health`, acts on it)."""
     checks = {"database": database_ready(), "broker": broker_ready()}
     ready = all(checks.values())
     body = {"status": "ok" if ready else "unavailable", **{k: bool(v) for k, v in checks.items()}}
+    body["worker"] = checks["database"] and worker_ready()
     return jsonify(body), 200 if ready else 503
+
+
+def worker_ready() -> bool:
+    try:
+        return worker_is_consuming(current_app.config["WORKER_HEARTBEAT_MAX_AGE_SECONDS"])
+    except Exception:
+        current_app.logger.warning("worker heartbeat unreadable", exc_info=True)
+        db.session.rollback()
+        return False
 
 
 def database_ready() -> bool:

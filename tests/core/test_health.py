@@ -1,13 +1,17 @@
-"""`/healthz` answers for the process, `/readyz` for the database and the broker."""
+"""`/healthz` answers for the process, `/readyz` for the database and the broker, and reports
+whether a worker took a task lately."""
 
 import os
 import socket
 import time
 from contextlib import closing
+from datetime import timedelta
 
 import pytest
 
 from portal import create_app
+from portal.core.worker_health import WorkerHeartbeat, record_heartbeat
+from portal.extensions import db
 from proof.processes import free_port
 from tests.services import require_service
 
@@ -39,7 +43,29 @@ def test_healthz_says_ok_as_json(client):
 def test_readyz_is_ok_when_database_and_broker_answer(app):
     response, _ = readyz(app)
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": True, "broker": True}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": True,
+        "broker": True,
+        "worker": False,
+    }
+
+
+def test_readyz_reports_a_worker_that_ran_the_heartbeat_lately(app):
+    record_heartbeat()
+    response, _ = readyz(app)
+    assert response.status_code == 200
+    assert response.get_json()["worker"] is True
+
+
+def test_readyz_reports_a_worker_whose_heartbeat_is_old_and_stays_200(app):
+    record_heartbeat()
+    row = db.session.get(WorkerHeartbeat, "worker")
+    row.beat_at -= timedelta(seconds=app.config["WORKER_HEARTBEAT_MAX_AGE_SECONDS"] + 1)
+    db.session.commit()
+    response, _ = readyz(app)
+    assert response.status_code == 200
+    assert response.get_json()["worker"] is False
 
 
 def test_readyz_is_ok_with_the_embedded_laptop_broker(database_url, tmp_path):
@@ -86,7 +112,12 @@ def test_readyz_is_503_when_the_broker_is_down(database_url, tmp_path):
     app = app_with_broker(database_url, tmp_path, f"redis://127.0.0.1:{free_port()}/0", 0.5)
     response, _ = readyz(app)
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": True, "broker": False}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": True,
+        "broker": False,
+        "worker": False,
+    }
 
 
 def test_readyz_answers_within_two_seconds_when_the_broker_is_down(database_url, tmp_path):
@@ -123,4 +154,9 @@ def test_readyz_is_503_when_the_database_is_down(tmp_path):
     )
     response, _ = readyz(app)
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": False, "broker": True}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": False,
+        "broker": True,
+        "worker": False,
+    }
