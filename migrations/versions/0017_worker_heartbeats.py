@@ -4,8 +4,8 @@ One row (`worker`), stamped by `portal.core.tasks.record_worker_heartbeat`; `/re
 `flask portal worker-health` read its age to tell a worker that takes tasks from one that only
 answers a ping.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 10:50:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
