@@ -9,6 +9,7 @@ Without PostgreSQL, redis-server or openssl it is skipped with a note; under CI=
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from proof import journeys, matrix
 from proof.deployment import Deployment, elapsed
-from proof.processes import postgres_reachable
+from proof.processes import ROOT, postgres_reachable
 from proof.stack import POSTGRES_ADMIN_URL, refuse_a_dotenv_file, running_services
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -91,7 +92,33 @@ def main_matrix() -> int:
     stop_on_signals()
     refuse_a_dotenv_file()
     only = sys.argv[2] if len(sys.argv) > 2 else None
-    return 1 if matrix.run_matrix(only=only) else 0
+    failed = matrix.run_matrix(only=only)
+    if only is None and not email_bench_holds():
+        failed += 1
+    return 1 if failed else 0
+
+
+# The matrix's speed beside it: `make bench`'s email part, three rounds (about 40 s).
+EMAIL_BENCH = [sys.executable, "-m", "bench", "email"]
+
+
+def email_bench_holds() -> bool:
+    """Run the email bench and print its drain line; False when the ratio is below target."""
+    bench = subprocess.run(
+        EMAIL_BENCH,
+        cwd=ROOT,
+        env={**os.environ, "BENCH_EMAIL_ROUNDS": "3"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    drain = [line for line in bench.stdout.splitlines() if line.startswith("drain:")]
+    if bench.returncode != 0 or not drain:
+        output = bench.stdout[-2000:] + bench.stderr[-2000:]
+        print(f"email bench FAILED (exit {bench.returncode}):\n{output}")
+        return False
+    print(f"email bench beside the matrix, {drain[0]}", flush=True)
+    return "BELOW TARGET" not in drain[0]
 
 
 def main() -> int:
