@@ -10,7 +10,8 @@ to a broker fault) leaves the stamp to age, so both say so.
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.dates import UTCDateTime, utcnow
 from portal.extensions import db
@@ -21,9 +22,9 @@ HEARTBEAT_NAME = "worker"
 class WorkerHeartbeat(db.Model):
     __tablename__ = "worker_heartbeats"
 
-    name = db.Column(db.String(40), primary_key=True)
-    beat_at = db.Column(UTCDateTime, nullable=False)
-    hostname = db.Column(db.String(200), nullable=False)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hostname: Mapped[str] = mapped_column(String(200))
 
 
 def record_heartbeat() -> datetime:
