@@ -1,9 +1,12 @@
 """Delivery backends: `smtp` for real servers, `file` writes .eml files for a laptop."""
 
 import os
+import re
 import smtplib
+import socket
 import ssl
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from email.utils import parseaddr
 from pathlib import Path
@@ -24,6 +27,19 @@ class PermanentFailure(Exception):
     """Never try again: a 5xx reply, or the recipient refused."""
 
     maybe_delivered = False
+
+
+class HandoverCancelled(Exception):
+    """The sender took the message back before the server had it: nothing was delivered."""
+
+
+# Asked just before a message is handed over (the SMTP server gets the final "."; the .eml file
+# gets its name); returning False takes the message back, and so does raising.
+BeforeHandover = Callable[[], bool]
+
+
+def always() -> bool:
+    return True
 
 
 def send(message: bytes, recipient: str, message_id: str) -> None:
@@ -54,7 +70,13 @@ class BrokenMailer:
     def __init__(self, failure: Exception):
         self.failure = failure
 
-    def send(self, message: bytes, recipient: str, message_id: str) -> None:
+    def send(
+        self,
+        message: bytes,
+        recipient: str,
+        message_id: str,
+        before_handover: BeforeHandover = always,
+    ) -> None:
         raise self.failure
 
     def close(self) -> None:
@@ -65,8 +87,14 @@ class FileMailer:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def send(self, message: bytes, recipient: str, message_id: str) -> None:
-        write_eml(message, message_id, self.folder)
+    def send(
+        self,
+        message: bytes,
+        recipient: str,
+        message_id: str,
+        before_handover: BeforeHandover = always,
+    ) -> None:
+        write_eml(message, message_id, self.folder, before_handover)
 
     def close(self) -> None:
         pass
@@ -83,10 +111,13 @@ class SMTPMailer:
 
     def _open(self) -> smtplib.SMTP:
         config = self.config
-        smtp = smtplib.SMTP(
+        smtp = HandoverSMTP(
             config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
         )
         try:
+            # The final "." is a small write right after the body: without this, Nagle's
+            # algorithm holds it until the server's delayed acknowledgement of the body.
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if config["MAIL_USE_TLS"]:
                 smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
@@ -96,13 +127,21 @@ class SMTPMailer:
             raise
         return smtp
 
-    def send(self, message: bytes, recipient: str, message_id: str) -> None:
-        """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it."""
+    def send(
+        self,
+        message: bytes,
+        recipient: str,
+        message_id: str,
+        before_handover: BeforeHandover = always,
+    ) -> None:
+        """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it.
+        `before_handover` is asked after the body went to the server, before the final "."."""
         if self.broken is not None:  # this message never left: a fresh, certain failure
             raise type(self.broken)(*self.broken.args)
         try:
             if self.smtp is None:
                 self.smtp = self._open()
+            self.smtp.before_handover = before_handover
             refused = self.smtp.sendmail(self.envelope_from, [recipient], message)
         except smtplib.SMTPRecipientsRefused as error:
             raise _failure_for_codes(error.recipients) from error
@@ -116,6 +155,11 @@ class SMTPMailer:
             self.broken.maybe_delivered = self.smtp is not None  # it broke during the message
             self.close()
             raise self.broken from error
+        except BaseException:  # taken back mid-message: the connection cannot go on
+            if self.smtp is not None:
+                self.smtp.close()
+                self.smtp = None
+            raise
         if refused:
             raise _failure_for_codes(refused, permanent=True)
 
@@ -126,6 +170,31 @@ class SMTPMailer:
             with suppress(OSError):
                 self.smtp.close()
             self.smtp = None
+
+
+class HandoverSMTP(smtplib.SMTP):
+    """smtplib's client, asking `before_handover` between a message's body and the final "."
+    that hands it to the server. A sender that records each email before the next one's "."
+    can then have only one email per connection handed over and not recorded, while the
+    envelope and body of that email travel during the record's write."""
+
+    before_handover: BeforeHandover = staticmethod(always)
+
+    def data(self, msg: bytes):
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        body = LEADING_DOT.sub(b"..", msg)
+        self.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+        if not self.before_handover():
+            raise HandoverCancelled()
+        self.send(b".\r\n")
+        return self.getreply()
+
+
+# RFC 5321 4.5.2: a line of the body that starts with "." gets one more.
+LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _failure(code: int, text) -> Exception:
@@ -142,10 +211,20 @@ def _failure_for_codes(recipients: dict, permanent: bool = False) -> Exception:
     return PermanentFailure(str(failure)) if permanent else failure
 
 
-def write_eml(message: bytes, message_id: str, folder: Path) -> None:
+def write_eml(
+    message: bytes, message_id: str, folder: Path, before_handover: BeforeHandover = always
+) -> None:
+    """Write the message under a temporary name, and give it its .eml name (which is when a
+    reader of the folder sees it) only if `before_handover` agrees."""
     folder.mkdir(parents=True, exist_ok=True)
     name = message_id.strip("<>").replace("@", "_at_").replace("/", "_")
     fd, temp_path = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(message)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(message)
+        if not before_handover():
+            raise HandoverCancelled()
+    except BaseException:
+        os.unlink(temp_path)
+        raise
     os.replace(temp_path, folder / f"{name}.eml")

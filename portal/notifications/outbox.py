@@ -24,7 +24,7 @@ from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import SimpleNamespace
 
 import email_validator
@@ -49,10 +49,6 @@ BATCH_KEY = "outbox_batch_ids"
 # SELECT of their attachments. The worker renews its lease on them while it sends, so however
 # slow the server, the sweep leaves them alone until the worker stops.
 CLAIM_CHUNK = 200
-# Emails handed to the SMTP server between two status writes: what a crash or a lost write can
-# make go twice, per connection. One write per email drained at a median 0.74 of make bench's
-# smtplib floor (its target is 0.80), one per five at 0.98: five it is.
-RECORD_SLICE = 5
 
 
 def queue_email(
@@ -468,29 +464,22 @@ def deliver_many(email_ids: list[int]) -> dict[int, str]:
 
 
 def send_claimed(mailer, rows: list[SimpleNamespace], lease: records.Lease) -> dict[int, str]:
-    """Send the claimed rows RECORD_SLICE at a time, each slice's outcomes written in the same
-    statement that counts the next slice's hand-overs and renews their lease; returns
-    {id: status}. A row the worker no longer holds when its turn comes is not sent. A server so
-    slow that the lease is due within a slice gets the outcomes so far written, and the lease
-    renewed, before its next email."""
-    statuses: dict[int, str] = {}
-    outcomes: list[dict] = []
+    """Send the claimed rows one by one; returns {id: status}.
 
-    def write(upcoming: list[int]) -> set[int]:
-        held = records.write_progress(lease, outcomes, upcoming)
-        statuses.update((outcome["id"], outcome["status"]) for outcome in outcomes)
-        outcomes.clear()
-        return set(held)
-
-    for start in range(0, len(rows) + RECORD_SLICE, RECORD_SLICE):  # and the last record
-        upcoming = rows[start : start + RECORD_SLICE]
-        held = write([row.id for row in upcoming])
-        for row in upcoming:
-            if row.id in held:
-                if lease.is_due():
-                    write([])
-                outcomes.append(send_one(mailer, row))
-    return statuses
+    Before each email, one status write records the outcome of the email before it, counts
+    this one's hand-over and renews the lease. The write runs while this email's envelope and
+    body go to the server, and the final "." waits for it: so at most one email per
+    connection is ever handed over and not recorded, at little more than the cost of sending.
+    A row the worker no longer holds when its turn comes is taken back before the ".".
+    """
+    with records.StatusWriter(lease) as writer:
+        outcome = None
+        for row in rows:
+            writer.submit([outcome] if outcome else [], [row.id])
+            outcome = send_one(mailer, row, partial(writer.held, row.id))
+        writer.submit([outcome] if outcome else [], [])
+        writer.wait()
+    return writer.statuses
 
 
 def claimed_rows(email_ids: list[int], lease: records.Lease) -> list[SimpleNamespace]:
@@ -522,15 +511,19 @@ def claimed_rows(email_ids: list[int], lease: records.Lease) -> list[SimpleNames
     ]
 
 
-def send_one(mailer, row: SimpleNamespace) -> dict:
+def send_one(
+    mailer, row: SimpleNamespace, before_handover: backends.BeforeHandover = backends.always
+) -> dict | None:
     """Send one claimed row; returns its outcome: the id, the new status and, unless it was
     sent, the values to record for it and whether it may have reached the server all the same
-    (for its count of hand-overs)."""
+    (for its count of hand-overs). None if `before_handover` took it back."""
     try:
         problem = refusal(row)
         if problem:
             raise backends.PermanentFailure(problem)
-        mailer.send(message_bytes(row), row.recipient, row.message_id)
+        mailer.send(message_bytes(row), row.recipient, row.message_id, before_handover)
+    except backends.HandoverCancelled:
+        return None
     except backends.TemporaryFailure as error:
         outcome = retry_values(row.attempts, str(error))
         outcome["maybe_delivered"] = error.maybe_delivered

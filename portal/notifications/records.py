@@ -1,19 +1,22 @@
-"""The status writes of a worker sending a claimed batch: one write between two slices.
+"""The status writes of a worker sending a claimed batch: one write before each email.
 
-Before each slice of emails goes to the SMTP server, one statement records the outcomes of the
-slice before it, counts the coming slice's hand-overs and renews the worker's lease on them.
-So after a crash, only the slice in flight can go twice; the sweep never takes rows from a
-worker that is still sending; and a write that fails (the database restarting) is tried again,
-with the outcomes kept in memory, before anything more is sent.
+Before an email is handed to the SMTP server, one statement records the outcome of the email
+before it, counts this one's hand-over and renews the worker's lease. The write runs in a
+thread of its own (`StatusWriter`) while the email's envelope and body go to the server, and
+the final "." that hands the email over waits for it. So after a crash at most one email per
+SMTP connection can go twice, the one handed over and not yet recorded; the sweep never takes
+rows from a worker that is still sending; and a write that fails (the database restarting) is
+tried again, with the outcome kept in memory, before anything more is handed over.
 """
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import Connection, and_, bindparam, case, exc, or_, update
+from sqlalchemy import Connection, Engine, and_, bindparam, case, exc, or_, update
 
 from portal.core.dates import UTCDateTime, utcnow
 from portal.extensions import db
@@ -70,22 +73,32 @@ RENEW = (
 )
 
 
+def _config(name: str):
+    return field(default_factory=lambda: current_app.config[name])
+
+
 @dataclass
 class Lease:
     """A worker's hold on the rows `ids` it claimed under `token`, when it last renewed it,
     and the connection its status writes go over (kept for the batch: a connection taken from
-    the pool for every email cost a ping each time)."""
+    the pool for every email cost a ping each time).
+
+    Made in the application context; the settings and the engine it needs are read then, so
+    that the status writer's thread, which has no application context, can use it.
+    """
 
     token: str
     ids: list[int] = field(default_factory=list)
     renewed: float = field(default_factory=time.monotonic)
     connection: Connection | None = None
+    claim_timeout: float = _config("OUTBOX_CLAIM_TIMEOUT_SECONDS")
+    retry_limit: float = _config("OUTBOX_RECORD_RETRY_SECONDS")
+    engine: Engine = field(default_factory=lambda: db.engine)
 
     def is_due(self) -> bool:
         """Renewed at a quarter of the claim timeout: far from stale even when one message
         waits for a slow server's reply in between."""
-        interval = current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"] / 4
-        return time.monotonic() - self.renewed >= interval
+        return time.monotonic() - self.renewed >= self.claim_timeout / 4
 
     def close(self, broken: bool = False) -> None:
         """Give the connection back to the pool as it was taken, or discard it after a failed
@@ -104,12 +117,78 @@ class Lease:
             connection.close()
 
 
-def open_connection() -> Connection:
+class StatusWriter:
+    """Runs a lease's status writes one at a time in a thread of its own, so that each write
+    overlaps the next email's envelope and body on the SMTP connection instead of adding its
+    round trip to the database to every email.
+
+    `submit` starts a write once the one before it has finished; `held` waits for the
+    current one and says whether the worker may hand that email over. `statuses` collects
+    the outcomes written so far. Only this thread uses the lease's connection, and it closes
+    it too, when the writer closes.
+    """
+
+    def __init__(self, lease: Lease):
+        self.lease = lease
+        self.statuses: dict[int, str] = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-status")
+        self._current: Future | None = None
+        self._outcomes: list[dict] = []
+        self._failure: Exception | None = None
+
+    def submit(self, outcomes: list[dict], upcoming: list[int]) -> None:
+        """Start the write of `outcomes` and of the `upcoming` hand-overs, after raising what
+        the write before it raised, if it failed: nothing more is sent then."""
+        self.wait()
+        self._outcomes = list(outcomes)
+        self._current = self._thread.submit(write_progress, self.lease, self._outcomes, upcoming)
+
+    def wait(self) -> list[int]:
+        """The upcoming ids of the current write this worker still holds (none without one);
+        raises what the write raised."""
+        if self._failure is not None:
+            raise self._failure
+        if self._current is None:
+            return []
+        current, self._current = self._current, None
+        held = current.result()
+        self.statuses.update((outcome["id"], outcome["status"]) for outcome in self._outcomes)
+        return held
+
+    def held(self, email_id: int) -> bool:
+        """Whether the email may be handed over: its write went through and the worker still
+        holds it. A failed write says no here, to the mailer in the middle of a message, and
+        is raised by the next `submit` or `wait`."""
+        try:
+            return email_id in self.wait()
+        except Exception as error:
+            self._failure = error
+            return False
+
+    def close(self) -> None:
+        """Let a write under way finish (its outcomes are true), then close the connection in
+        the thread that used it."""
+        try:
+            if self._current is not None:
+                with suppress(Exception):
+                    self._current.result()
+            self._thread.submit(self.lease.close).result()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def __enter__(self) -> "StatusWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def open_connection(engine: Engine) -> Connection:
     """The connection of a batch's status writes. On PostgreSQL its commits do not wait for
     the disk: a flush per email cost more than sending it. A commit is durable within
     3 × wal_writer_delay (0.6 s); only a crash of PostgreSQL itself (not a restart, which
     flushes) can lose the writes of that last moment, and those emails would go again."""
-    connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET synchronous_commit TO off")
     return connection
@@ -123,7 +202,7 @@ def write_progress(lease: Lease, outcomes: list[dict], upcoming: list[int]) -> l
     OUTBOX_RECORD_RETRY_SECONDS; the caller sends nothing in the meantime. Past that the error
     is raised, and the rows go again once their lease is stale.
     """
-    limit = current_app.config["OUTBOX_RECORD_RETRY_SECONDS"]
+    limit = lease.retry_limit
     started, wait, failures = time.monotonic(), FIRST_WAIT_SECONDS, 0
     while True:
         try:
@@ -159,7 +238,7 @@ def _write(lease: Lease, outcomes: list[dict], upcoming: list[int]) -> list[int]
     """Each statement commits on its own (the connection autocommits: one round trip per
     email) and may run twice: a statement that finds its rows already written does nothing."""
     if lease.connection is None:
-        lease.connection = open_connection()
+        lease.connection = open_connection(lease.engine)
     connection, now = lease.connection, utcnow()
     others = [
         {

@@ -61,9 +61,7 @@ def die_after(monkeypatch):
 @pytest.fixture
 def failing_writes(app, monkeypatch):
     """Status writes fail like a database that restarts: the statements after the first
-    `healthy` ones raise until `count` have failed (or for ever, with count None). One email
-    per write, so that the writes can be counted."""
-    monkeypatch.setattr(outbox, "RECORD_SLICE", 1)
+    `healthy` ones raise until `count` have failed (or for ever, with count None)."""
     monkeypatch.setattr(records, "FIRST_WAIT_SECONDS", 0.01)
     monkeypatch.setattr(records, "LONGEST_WAIT_SECONDS", 0.05)
     failures, listeners = [], []
@@ -88,19 +86,17 @@ def failing_writes(app, monkeypatch):
         event.remove(db.engine, "before_cursor_execute", listener)
 
 
-@pytest.mark.parametrize("record_slice", sorted({1, outbox.RECORD_SLICE}))
-def test_a_worker_killed_mid_batch_sends_only_the_unrecorded_emails_of_its_slice_twice(
-    app, dispatched, smtp_server, die_after, monkeypatch, record_slice
+@pytest.mark.parametrize("killed_at", [1, 3, 6])
+def test_a_worker_killed_mid_batch_sends_only_the_email_it_had_not_recorded_twice(
+    app, dispatched, smtp_server, die_after, killed_at
 ):
-    monkeypatch.setattr(outbox, "RECORD_SLICE", record_slice)
-    ids = queue(3 * record_slice + 2)
-    killed_at = record_slice + 2  # the second slice's second email (with slices of 1: the 3rd)
-    recorded = (killed_at - 1) // record_slice * record_slice
+    ids = queue(6)
     die_after(killed_at)
 
     with pytest.raises(SystemExit):
         outbox.deliver_many(ids)
 
+    recorded = killed_at - 1
     statuses = [row.status for row in rows()]
     assert statuses == ["sent"] * recorded + ["sending"] * (len(ids) - recorded)
     let_claims_go_stale(app)
@@ -110,11 +106,10 @@ def test_a_worker_killed_mid_batch_sends_only_the_unrecorded_emails_of_its_slice
     offers = offers_per_message_id(smtp_server)
     assert set(offers) == {row.message_id for row in rows()}, "none lost"
     twice = [n for n, row in enumerate(rows()) if offers[row.message_id] == 2]
-    assert twice == list(range(recorded, killed_at))
-    assert len(twice) <= record_slice
+    assert twice == [killed_at - 1], "only the email handed over and not recorded"
     assert max(offers.values()) == 2
     assert {row.status for row in rows()} == {"sent"}
-    assert all(row.handoffs == 2 for n, row in enumerate(rows()) if n in twice)
+    assert [row.handoffs for row in rows()][killed_at - 1] == 2
 
 
 def test_a_status_write_that_fails_is_retried_and_nothing_sent_goes_again(
@@ -139,7 +134,6 @@ def test_a_database_connection_cut_mid_batch_is_replaced_and_nothing_sent_goes_a
 ):
     """PostgreSQL ends every connection of the portal (as a restart does) after the third
     email: the next status write fails on its dead connection and goes through on a new one."""
-    monkeypatch.setattr(outbox, "RECORD_SLICE", 1)
     monkeypatch.setattr(records, "FIRST_WAIT_SECONDS", 0.01)
     ids = queue(6)
     sendmail, sent = smtplib.SMTP.sendmail, []
