@@ -205,8 +205,8 @@ def plain_messages(app, limit: int) -> list[tuple[str, bytes]]:
     """The portal's own last `limit` emails as the bytes the worker sends, built before the
     clock starts."""
     from portal.extensions import db
+    from portal.notifications.messages import message_bytes
     from portal.notifications.models import OutboundEmail
-    from portal.notifications.outbox import message_bytes
 
     with app.app_context():
         rows = db.session.scalars(

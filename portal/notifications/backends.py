@@ -134,7 +134,7 @@ class SMTPMailer:
         message_id: str,
         before_handover: BeforeHandover = always,
     ) -> None:
-        """`message` is the whole message, CRLF line ends, as `outbox.message_bytes` makes it.
+        """`message` is the whole message, CRLF line ends, as `messages.message_bytes` makes it.
         `before_handover` is asked after the body went to the server, before the final "."."""
         if self.broken is not None:  # this message never left: a fresh, certain failure
             raise type(self.broken)(*self.broken.args)

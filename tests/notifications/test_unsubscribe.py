@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts import tokens
 from portal.extensions import db
-from portal.notifications import outbox, preferences
+from portal.notifications import messages, preferences
 from portal.notifications.models import NotificationPreference, OutboundEmail
 from tests.factories import make_user
 from tests.notifications.test_preferences import notify_about_update
@@ -99,7 +99,7 @@ def test_the_notification_carries_list_unsubscribe_headers_for_its_kind(app, cli
     db.session.commit()
     row = db.session.scalar(select(OutboundEmail))
 
-    sent = outbox.message_bytes(row)
+    sent = messages.message_bytes(row)
     message = email.message_from_bytes(sent, policy=email.policy.default)
 
     assert message["List-Unsubscribe"] == f"<{row.list_unsubscribe}>"
@@ -117,7 +117,7 @@ def test_the_notification_carries_list_unsubscribe_headers_for_its_kind(app, cli
 def test_other_emails_have_no_unsubscribe_headers(app):
     from tests.notifications.factories import queue_reset_email
 
-    raw = outbox.message_bytes(queue_reset_email())
+    raw = messages.message_bytes(queue_reset_email())
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Subject"] == "Återställ ditt lösenord"
     assert message["List-Unsubscribe"] is None
