@@ -37,7 +37,17 @@ from proof.processes import ROOT, Process, RedisServer, free_port, wait_until
 EMAILS = int(os.environ.get("MATRIX_EMAILS", "1000"))
 MAX_TWICE = 2  # at most one per SMTP connection, 2 with the default concurrency
 DRAIN_LIMIT_SECONDS = 120
-POSTGRES_BIN = Path(os.environ.get("POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def installed_postgres_bin() -> Path:
+    """Debian's newest PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin)."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3])
+    )
+    return versions[-1].parent if versions else Path("/usr/lib/postgresql/15/bin")
+
+
+POSTGRES_BIN = Path(os.environ.get("POSTGRES_BIN") or installed_postgres_bin())
 REFUSED_RECIPIENT = "finns.inte@matris.example"
 
 # Short settings for the run, so that a retry, a sweep and a stale claim come within seconds.
