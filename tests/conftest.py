@@ -1,18 +1,24 @@
-"""Fixtures: an app and a clean database per test, on SQLite and (where reachable) PostgreSQL."""
+"""Fixtures: an app and a clean database per test, on SQLite; and again on PostgreSQL (where
+reachable, always under CI=true) for the tests marked `both_databases`: those whose subject is
+the database (queries, search, the outbox's claims and locks, constraints, aggregates)."""
 
 import email
 import email.policy
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from flask import g, has_app_context
+from flask import Flask, g, has_app_context, session
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import passwords
+from portal.accounts import services as account_services
+from portal.accounts.sessions import start_session
+from portal.core import read_cache
 from portal.extensions import db, limiter
 from portal.notifications import outbox
 from portal.notifications.models import OutboundEmail
@@ -38,6 +44,8 @@ def empty_database() -> None:
     db.session.remove()
     db.engine.dispose()
     limiter.reset()
+    with suppress(Exception):  # a test may have stopped the Redis behind its own cache
+        read_cache.cache.clear()
 
 
 class PortalTestClient(FlaskClient):
@@ -61,38 +69,97 @@ def cheap_password_hashing(monkeypatch):
     )
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request):
-    """Every database test runs on SQLite, and again on PostgreSQL."""
-    if request.param == "sqlite":
-        folder = tempfile.mkdtemp(prefix="portal-test-")
-        yield f"sqlite:///{folder}/portal.db"
+def pytest_generate_tests(metafunc):
+    """A test that uses the database runs on SQLite, and on PostgreSQL too when it (or its
+    module) is marked `both_databases`; a test may also name its databases itself."""
+    if "database_url" not in metafunc.fixturenames:
         return
-    require_service(postgres_reachable(), "PostgreSQL")
-    url = create_postgres_database()
-    yield url
-    drop_postgres_database(url)
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        if "database_url" in mark.args[0]:
+            return
+    both = metafunc.definition.get_closest_marker("both_databases") is not None
+    databases = ["sqlite", "postgresql"] if both else ["sqlite"]
+    metafunc.parametrize("database_url", databases, indirect=True, scope="session")
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
+@pytest.fixture(scope="session")
+def databases():
+    """A database of each kind, made when first asked for and kept for the session (a test
+    that names its database runs the fixture below again, and must get the same one)."""
+    made: dict[str, str] = {}
+
+    def database(kind: str) -> str:
+        if kind not in made:
+            if kind == "sqlite":
+                made[kind] = f"sqlite:///{tempfile.mkdtemp(prefix='portal-test-')}/portal.db"
+            else:
+                require_service(postgres_reachable(), "PostgreSQL")
+                made[kind] = create_postgres_database()
+        return made[kind]
+
+    yield database
+    if "postgresql" in made:
+        drop_postgres_database(made["postgresql"])
+
+
+@pytest.fixture(scope="session")
+def database_url(request, databases):
+    """The URL of the session's database of the kind asked for: SQLite or PostgreSQL."""
+    return databases(getattr(request, "param", "sqlite"))
+
+
+def build_app(database_url: str, instance_dir) -> Flask:
     app = create_app(
         "testing",
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
-            "INSTANCE_DIR": str(tmp_path),
-            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+            "INSTANCE_DIR": str(instance_dir),
+            "MAIL_OUTBOX_DIR": str(Path(instance_dir) / "outbox"),
         },
     )
     app.test_client_class = PortalTestClient
-    with app.app_context():
-        if database_url not in _schema_ready:
-            db.drop_all()
-            db.create_all()
-            _schema_ready.add(database_url)
-        yield app
-        empty_database()
+    return app
+
+
+# One app per database for the whole session: building one costs about 80 ms, which over some
+# three thousand tests was minutes. Each test gets the app's configuration back as it found it.
+_shared_apps: dict[str, Flask] = {}
+
+
+def shared_app(database_url: str, tmp_path_factory) -> Flask:
+    if database_url not in _shared_apps:
+        _shared_apps[database_url] = build_app(database_url, tmp_path_factory.mktemp("instance"))
+    return _shared_apps[database_url]
+
+
+@pytest.fixture
+def app(request, database_url, tmp_path, tmp_path_factory):
+    """The session's app for this database, with the test's own instance folder and outbox,
+    in an application context; afterwards the database is emptied and the configuration,
+    the read cache and the rate limits are as before. A test that adds routes or changes
+    the templates' loader is marked `own_app` and gets an app of its own."""
+    if request.node.get_closest_marker("own_app"):
+        app = build_app(database_url, tmp_path)
+    else:
+        app = shared_app(database_url, tmp_path_factory)
+    configuration = dict(app.config)
+    app.config.update(INSTANCE_DIR=str(tmp_path), MAIL_OUTBOX_DIR=str(tmp_path / "outbox"))
+    # Tasks called directly run in the app of the default Celery app: this one, not the app
+    # that another test built last.
+    app.extensions["celery"].set_default()
+    app.extensions["celery"].set_current()
+    try:
+        with app.app_context():
+            if database_url not in _schema_ready:
+                db.drop_all()
+                db.create_all()
+                _schema_ready.add(database_url)
+            yield app
+            empty_database()
+    finally:
+        app.config.clear()
+        app.config.update(configuration)
 
 
 @pytest.fixture
@@ -108,14 +175,21 @@ def client(app):
 
 @pytest.fixture
 def login_as(client):
-    """Log the client in as a new user with the role; returns the user."""
+    """Log the client in as a new user with the role; returns the user.
+
+    The login is what the form does after checking the password (`services.record_login`,
+    then `start_session`), written straight into the client's session cookie: the tests of
+    logging in itself (tests/accounts/test_login.py) go through the form."""
 
     def login(role: str = "member", organisation=None, **fields):
         user = factories.make_user(role=role, organisation=organisation, **fields)
-        response = client.post(
-            "/logga-in", data={"email": user.email, "password": factories.PASSWORD}
-        )
-        assert response.status_code == 302, response.data
+        with client.session_transaction() as cookie, client.application.test_request_context():
+            account_services.record_login(user)
+            start_session(user)
+            cookie.clear()
+            cookie.update(session)
+            cookie.permanent = True
+        db.session.commit()
         return user
 
     return login

@@ -19,6 +19,8 @@ from tests.access_table import ACCESS
 from tests.factories import make_user
 from tests.test_route_access import csrf_token_from, log_in_with_token, resolve, served_routes
 
+pytestmark = pytest.mark.both_databases
+
 # Each value as it goes into an address, a query string or a form body (percent-encoded).
 HOSTILE = [
     "0",

@@ -3,12 +3,15 @@
 import re
 from datetime import date
 
+import pytest
 from freezegun import freeze_time
 
 from tests.calendar.factories import make_event, make_milestone, make_report_deadline, swedish
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 TODAY = "2026-12-01 09:00:00"
 

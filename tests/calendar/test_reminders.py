@@ -17,6 +17,8 @@ from tests.calendar.factories import make_milestone, make_report_deadline
 from tests.factories import make_user
 from tests.projects.factories import make_project
 
+pytestmark = pytest.mark.both_databases
+
 DUE = date(2027, 1, 20)
 
 

@@ -1,6 +1,7 @@
 """Swedish error pages: the person sees what went wrong in Swedish, with a way back; every
 error page, the last-resort one too, carries the security headers."""
 
+import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from portal.accounts.models import Organisation
@@ -58,6 +59,7 @@ def test_body_over_the_size_limit_gets_swedish_413(app, client, visit):
     assert heading(response) == "Filen eller formuläret är för stort"
 
 
+@pytest.mark.own_app
 def test_too_many_requests_get_swedish_429(app, client, visit):
     @app.route("/begransad")
     @limiter.limit("1 per day")
@@ -80,6 +82,7 @@ def test_failed_logins_over_the_limit_get_swedish_429(client, visit):
     assert heading(response) == "För många försök"
 
 
+@pytest.mark.own_app
 def test_unexpected_error_gets_swedish_500(app, client, visit):
     @app.route("/trasig")
     def broken():
@@ -92,6 +95,7 @@ def test_unexpected_error_gets_swedish_500(app, client, visit):
     assert "hemlig detalj" not in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_route_that_raises_after_a_failed_flush_gets_the_portal_500_page_with_headers(
     app, client, login_as, visit
 ):
@@ -113,6 +117,7 @@ def test_route_that_raises_after_a_failed_flush_gets_the_portal_500_page_with_he
     assert all(name in response.headers for name in SECURITY_HEADERS)
 
 
+@pytest.mark.own_app
 def test_failing_error_page_still_gives_a_swedish_500_with_the_headers(app, client, visit):
     @app.route("/trasig")
     def broken():

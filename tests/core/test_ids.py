@@ -9,6 +9,8 @@ from portal.core.forms import int_or_none
 from portal.core.ids import MAX_ID, parse_id
 from tests.factories import make_organisation, make_user
 
+pytestmark = pytest.mark.both_databases
+
 
 def heading(response) -> str:
     return response.get_data(as_text=True).split("<h1>", 1)[1].split("</h1>", 1)[0]

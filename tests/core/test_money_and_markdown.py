@@ -4,6 +4,8 @@ from portal.core.errors import ValidationError
 from portal.core.markdown import render_markdown
 from portal.core.money import format_money, parse_decimal, parse_money
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.parametrize(
     ("typed", "ore"),

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, select
 
 from portal.accounts.models import User
@@ -12,6 +13,8 @@ from tests.factories import PASSWORD, make_organisation, make_user
 from tests.pages import without_csrf_tokens
 from tests.projects.factories import make_goal_area, make_project
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 PAGES = ["/", "/projekt", "/projekt?status=running", "/projekt/bokstart"]
 

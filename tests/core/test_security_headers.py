@@ -9,6 +9,8 @@ def raise_error():
     raise RuntimeError("oväntat fel")
 
 
+pytestmark = pytest.mark.own_app
+
 RESPONSES = {
     "login page": ("GET", "/logga-in", 200),
     "healthz": ("GET", "/healthz", 200),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
@@ -20,6 +21,8 @@ from tests.documents.factories import PLAN_TEXT, docx, make_document, odt, plan_
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 HTML = b"<!DOCTYPE html><html><body><script>alert('x')</script></body></html>"
 

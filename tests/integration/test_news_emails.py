@@ -13,7 +13,7 @@ from portal.notifications.models import OutboundEmail
 from proof.processes import wait_until
 from tests.factories import make_user
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 READERS = 30
 

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.news.models import NewsItem
 from proof.processes import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 
 def test_beat_publishes_scheduled_news_whose_time_has_come(app, celery_worker):

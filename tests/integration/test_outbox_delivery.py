@@ -14,7 +14,7 @@ from proof.processes import wait_until
 from tests.factories import make_organisation
 from tests.notifications.factories import queue_reset_email
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 INVITEE = "ny.bibliotekarie@kramfors.example"
 

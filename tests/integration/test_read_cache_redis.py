@@ -12,6 +12,8 @@ from tests.pages import without_csrf_tokens
 from tests.projects.factories import make_goal_area, make_project
 from tests.queries import counted_statements
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def app(database_url, redis_server, tmp_path):

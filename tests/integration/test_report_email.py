@@ -10,7 +10,7 @@ from proof.processes import wait_until
 from tests.pdfs import is_pdf, pdf_text
 from tests.reports.delivery_factories import CASE_NUMBER, HANDLAGGARE, REGISTRATOR, approved_report
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 FILENAME = "lagesrapport-bokstart-vasternorrland-2016-01-01-2016-06-30.pdf"
 

@@ -12,7 +12,7 @@ from portal.notifications.models import OutboundEmail
 from proof.processes import wait_until
 from tests.notifications.factories import queue_reset_email
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 # More than twice the web's 1.5 s broker timeout, which used to cost the worker a task slot for
 # every task that finished during a freeze.

@@ -12,6 +12,8 @@ from portal.notifications import outbox, tasks
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def connections(monkeypatch):

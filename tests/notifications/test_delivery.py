@@ -12,6 +12,8 @@ from portal.notifications import outbox
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
+pytestmark = pytest.mark.both_databases
+
 
 def deliver_now(row) -> OutboundEmail:
     outbox.deliver(row.id)

@@ -15,6 +15,8 @@ from portal.notifications import outbox, records
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import queue_reset_email
 
+pytestmark = pytest.mark.both_databases
+
 
 def queue(count: int) -> list[int]:
     return [queue_reset_email(f"person{n}@kramfors.example").id for n in range(count)]

@@ -1,5 +1,6 @@
 """Daily and weekly digests: one email per person with what waits, nothing when nothing does."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -7,6 +8,8 @@ from portal.notifications import digests, outbox, preferences, tasks
 from portal.notifications.models import DigestEntry, OutboundEmail
 from tests.factories import make_user
 from tests.notifications.test_preferences import notify_about_update
+
+pytestmark = pytest.mark.both_databases
 
 
 def notify_news(users, title: str):

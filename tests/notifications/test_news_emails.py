@@ -17,6 +17,8 @@ from portal.notifications.tasks import fan_out_news
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 
+pytestmark = pytest.mark.both_databases
+
 BOKSTART = {
     "title": "Bokstart till Västernorrland!",
     "body": "Nu börjar **Bokstart** i Kramfors.",

@@ -15,6 +15,8 @@ from portal.notifications import outbox, tasks
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
+pytestmark = pytest.mark.both_databases
+
 
 def rows_seen_by_another_connection() -> int:
     with db.engine.connect() as other:

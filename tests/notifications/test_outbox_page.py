@@ -6,6 +6,8 @@ from portal.core.dates import utcnow
 from portal.extensions import db
 from tests.notifications.factories import make_email
 
+pytestmark = pytest.mark.both_databases
+
 PAGE = "/admin/utskick"
 
 

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from portal.extensions import db
 from portal.projects.models import Milestone, ProgressUpdate, ReportDeadline
 from tests.conftest import empty_database
@@ -9,6 +11,8 @@ from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_plan_period, make_project
 from tests.projects.funding_factories import make_grant
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 TODAY = date.today()
 

@@ -1,6 +1,7 @@
 """A project's economy: grants, contributions, budget, expenses, and the balance Kulturrådet
 wants."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -15,6 +16,8 @@ from tests.projects.funding_factories import (
     make_grant,
 )
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 NBSP = "\u00a0"
 

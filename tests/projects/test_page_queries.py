@@ -13,6 +13,8 @@ from tests.factories import make_organisation
 from tests.projects.factories import make_goal_area, make_project
 from tests.queries import counted_statements
 
+pytestmark = pytest.mark.both_databases
+
 MAX_STATEMENTS = 15
 
 

@@ -3,6 +3,8 @@
 import re
 from datetime import date
 
+import pytest
+
 from portal.extensions import db
 from portal.projects.models import Grant, ProjectParticipant
 from tests.factories import make_organisation, make_user
@@ -13,6 +15,8 @@ from tests.projects.factories import (
     make_target_group,
 )
 from tests.queries import counted_statements
+
+pytestmark = pytest.mark.both_databases
 
 
 def option(page: str, select_name: str, label: str) -> str:

@@ -3,6 +3,7 @@ version, as soon as the extraction task has run, and only those the reader may r
 
 import io
 
+import pytest
 from flask import g
 
 from portal.documents import services as documents
@@ -13,6 +14,8 @@ from tests.documents.factories import make_document, plan_pdf
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 from tests.search.test_search import page_text, result_titles, search_statements
+
+pytestmark = pytest.mark.both_databases
 
 
 def extracted(document) -> None:

@@ -17,6 +17,8 @@ from tests.factories import PASSWORD, make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_project
 from tests.queries import counted_statements
 
+pytestmark = pytest.mark.both_databases
+
 
 def news(title="Nytt från länet", body="", **fields) -> NewsItem:
     values = {

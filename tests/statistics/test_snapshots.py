@@ -17,6 +17,8 @@ from tests.projects.factories import make_goal_area, make_project, make_target_g
 from tests.projects.funding_factories import make_grant
 from tests.statistics.test_statistics_page import add_projects, table
 
+pytestmark = pytest.mark.both_databases
+
 NOW = "2026-12-01 09:00:00"
 
 

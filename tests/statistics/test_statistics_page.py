@@ -22,6 +22,8 @@ from tests.projects.factories import (
 )
 from tests.queries import counted_statements
 
+pytestmark = pytest.mark.both_databases
+
 
 def table(page: str, slug: str) -> list[list[str]]:
     """The rows of one statistics table as the text of their cells."""
