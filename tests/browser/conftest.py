@@ -97,9 +97,10 @@ def launch_chromium():
             browser.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless; skipped on a laptop without it, a failure under CI=true."""
+    """Debian's Chromium, headless, started once per module (each test opens a context of its
+    own); skipped on a laptop without it, a failure under CI=true."""
     require_service(os.access(CHROMIUM, os.X_OK), "Chromium")
     with launch_chromium() as browser:
         yield browser
