@@ -96,16 +96,23 @@ def _init_extensions(app: Flask) -> None:
     init_babel(app)
     init_read_cache(app)
 
-    from portal.core.after_commit import register_after_commit_tasks
+    _register_commit_hooks()
+
+
+def _register_commit_hooks() -> None:
+    """What happens when a transaction commits or rolls back, in this order; the registry and
+    its one pair of listeners are portal/core/after_commit.py."""
+    from portal.core import after_commit, read_cache
+    from portal.documents import storage
+    from portal.documents import tasks as document_tasks
     from portal.notifications import outbox
 
-    outbox.register_after_commit_dispatch(app)
-    register_after_commit_tasks()
-
-    from portal.documents import storage, tasks
-
-    storage.register_session_hooks()
-    tasks.register_after_commit_dispatch()
+    read_cache.register_commit_hooks()
+    outbox.register_commit_hooks()
+    after_commit.register_commit_hooks()
+    storage.register_commit_hooks()
+    document_tasks.register_commit_hooks()
+    after_commit.install()
 
 
 def _register_blueprints(app: Flask) -> None:

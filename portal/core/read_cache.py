@@ -27,12 +27,14 @@ from sqlalchemy import BigInteger, Column, String, Table, event, insert, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.core import after_commit
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
 cache = Cache()
 COUNTER = "read_models"
 CHANGED_KEY = "read_models_changed"
+RAISED_KEY = "read_models_raised"
 
 data_versions = Table(
     "data_versions",
@@ -161,7 +163,8 @@ def _raise_counter(session: Session) -> None:
 
 def _register_session_events() -> None:
     """On the portal's own sessions only: Celery's embedded broker writes its messages through
-    SQLAlchemy sessions of its own, into a database without the counter."""
+    SQLAlchemy sessions of its own, into a database without the counter. The flush and the
+    bulk statements note a change; the commit raises the counter (portal/core/after_commit.py)."""
     if getattr(_register_session_events, "done", False):
         return
     _register_session_events.done = True
@@ -170,7 +173,7 @@ def _register_session_events() -> None:
     def note_shown_changes(session: Session, flush_context) -> None:
         written = (*session.new, *session.dirty, *session.deleted)
         if any(_is_shown(instance) for instance in written):
-            session.info[CHANGED_KEY] = True
+            session.info[CHANGED_KEY] = [True]
 
     @event.listens_for(PortalSession, "do_orm_execute")
     def note_bulk_changes(state) -> None:
@@ -178,20 +181,25 @@ def _register_session_events() -> None:
             return
         table = state.statement.table
         if table is not data_versions and table.name not in _ignored_tables():
-            state.session.info[CHANGED_KEY] = True
+            state.session.info[CHANGED_KEY] = [True]
 
-    @event.listens_for(PortalSession, "before_commit")
-    def raise_counter_last(session: Session) -> None:
-        session.flush()
-        if session.info.pop(CHANGED_KEY, False):
-            _raise_counter(session)
 
-    @event.listens_for(PortalSession, "after_commit")
-    def read_the_counter_again(session: Session) -> None:
-        """A request that saves and then shows a page must not key it by the old counter."""
-        if has_app_context():
-            g.pop("read_models_version", None)
+def register_commit_hooks() -> None:
+    """Raise the counter as the last statement before COMMIT when a page's rows changed, and
+    have the request read it again after: a request that saves and then shows a page must not
+    key it by the old counter. A rollback forgets the change."""
+    after_commit.before_commit(COUNTER, raise_counter_last)
+    after_commit.on_commit(CHANGED_KEY, None)
+    after_commit.on_commit(RAISED_KEY, read_the_counter_again)
 
-    @event.listens_for(PortalSession, "after_rollback")
-    def forget_changes(session: Session) -> None:
-        session.info.pop(CHANGED_KEY, None)
+
+def raise_counter_last(session: Session) -> None:
+    session.flush()
+    if session.info.pop(CHANGED_KEY, None):
+        _raise_counter(session)
+        after_commit.remember(RAISED_KEY, True, session=session)
+
+
+def read_the_counter_again(session: Session, raised: list) -> None:
+    if has_app_context():
+        g.pop("read_models_version", None)

@@ -17,7 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Organisation, User
-from portal.core import audit
+from portal.core import after_commit, audit
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
@@ -565,7 +565,7 @@ def purge_bin(now: datetime | None = None) -> list[int]:
 
 
 def _queue_extraction(version: DocumentVersion) -> None:
-    db.session.info.setdefault(PENDING_TEXT, []).append(version.id)
+    after_commit.remember(PENDING_TEXT, version.id)
 
 
 def extract_version_text(version_id: int) -> str | None:

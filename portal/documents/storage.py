@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from portal.core import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -80,30 +81,24 @@ def keep(session: Session, received: Received) -> str:
     target = path_of(key)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(received.path, target)
-    session.info.setdefault(NEW_FILES, []).append(target)
+    after_commit.remember(NEW_FILES, target, session=session)
     return key
 
 
 def remove_after_commit(session: Session, keys) -> None:
-    session.info.setdefault(DOOMED_FILES, []).extend(path_of(key) for key in keys)
+    after_commit.remember(DOOMED_FILES, *(path_of(key) for key in keys), session=session)
 
 
-def register_session_hooks() -> None:
-    if getattr(register_session_hooks, "done", False):
-        return
-    register_session_hooks.done = True
+def register_commit_hooks() -> None:
+    """A file kept in a transaction stays if it commits and goes if it rolls back; a file to
+    remove goes only once the transaction has committed (portal/core/after_commit.py)."""
+    after_commit.on_commit(NEW_FILES, None, on_rollback=_unlink_all)
+    after_commit.on_commit(DOOMED_FILES, _unlink_all)
 
-    @event.listens_for(Session, "after_commit")
-    def settle_files(session: Session) -> None:
-        session.info.pop(NEW_FILES, None)
-        for path in session.info.pop(DOOMED_FILES, []):
-            _unlink(path)
 
-    @event.listens_for(Session, "after_rollback")
-    def undo_files(session: Session) -> None:
-        session.info.pop(DOOMED_FILES, None)
-        for path in session.info.pop(NEW_FILES, []):
-            _unlink(path)
+def _unlink_all(session: Session, paths: list[Path]) -> None:
+    for path in paths:
+        _unlink(path)
 
 
 def _unlink(path: Path) -> None:

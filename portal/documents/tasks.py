@@ -4,9 +4,9 @@ bin (which also resends extraction for versions whose task never reached the bro
 import logging
 
 from celery import shared_task
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal.core import after_commit
 from portal.documents import services
 from portal.extensions import db
 
@@ -39,18 +39,13 @@ def send_extraction_task(version_id: int) -> bool:
     return True
 
 
-def register_after_commit_dispatch() -> None:
-    """Extraction tasks go to the broker only once the upload has committed."""
-    if getattr(register_after_commit_dispatch, "done", False):
-        return
-    register_after_commit_dispatch.done = True
+def register_commit_hooks() -> None:
+    """Extraction tasks go to the broker only once the upload has committed
+    (portal/core/after_commit.py)."""
+    after_commit.on_commit(services.PENDING_TEXT, dispatch_extractions)
 
-    @event.listens_for(Session, "after_commit")
-    def dispatch_after_commit(session: Session) -> None:
-        for version_id in session.info.pop(services.PENDING_TEXT, []):
-            if not send_extraction_task(version_id):
-                break
 
-    @event.listens_for(Session, "after_rollback")
-    def forget_after_rollback(session: Session) -> None:
-        session.info.pop(services.PENDING_TEXT, None)
+def dispatch_extractions(session: Session, version_ids: list[int]) -> None:
+    for version_id in version_ids:
+        if not send_extraction_task(version_id):
+            break

@@ -19,12 +19,13 @@ from functools import partial
 from types import SimpleNamespace
 
 import email_validator
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, and_, any_, bindparam, event, insert, or_, select, update
+from sqlalchemy import Integer, and_, any_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from portal.core import after_commit
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
@@ -85,7 +86,7 @@ def queue_email(
     ]
     db.session.add(email)
     db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append(email.id)
+    after_commit.remember(PENDING_KEY, email.id)
     return email
 
 
@@ -115,15 +116,14 @@ def queue_rendered_emails(rows: list[dict]) -> list[int]:
         for row in rows
     ]
     ids = list(db.session.scalars(insert(OutboundEmail).returning(OutboundEmail.id), values))
-    db.session.info.setdefault(BATCH_KEY, []).extend(ids)
+    after_commit.remember(BATCH_KEY, *ids)
     return ids
 
 
 def deliver_queued_in_batches() -> None:
     """The emails queued so far in this transaction go to the worker in batches, each sent over
     one SMTP connection, instead of one task and one connection per email."""
-    pending = db.session.info.pop(PENDING_KEY, [])
-    db.session.info.setdefault(BATCH_KEY, []).extend(pending)
+    after_commit.remember(BATCH_KEY, *after_commit.forget(PENDING_KEY))
 
 
 def checked_address(address: str) -> str:
@@ -147,30 +147,24 @@ def sender_domain() -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def register_after_commit_dispatch(app: Flask) -> None:
-    """Send the delivery task for each queued row only once its transaction has committed."""
-    if getattr(register_after_commit_dispatch, "done", False):
-        return
-    register_after_commit_dispatch.done = True
+def register_commit_hooks() -> None:
+    """Send the delivery tasks for the rows queued in a transaction once it has committed
+    (portal/core/after_commit.py): the single ones first, then the batches."""
+    after_commit.on_commit(PENDING_KEY, dispatch_single)
+    after_commit.on_commit(BATCH_KEY, dispatch_batches)
 
-    @event.listens_for(Session, "after_commit")
-    def dispatch_after_commit(session: Session) -> None:
-        # Stop at the first refusal: a request that queued fifty emails must not wait fifty
-        # broker timeouts. The rows are committed; the beat sweep sends the rest.
-        for email_id in session.info.pop(PENDING_KEY, []):
-            if not send_delivery_task(email_id):
-                session.info.pop(BATCH_KEY, None)
-                return
-        # Every session commits through here, the embedded broker's own too (outside any
-        # application context): only a session that queued emails may look at the config.
-        batch = session.info.pop(BATCH_KEY, [])
-        if batch:
-            send_in_batches(batch)
 
-    @event.listens_for(Session, "after_rollback")
-    def forget_after_rollback(session: Session) -> None:
-        session.info.pop(PENDING_KEY, None)
-        session.info.pop(BATCH_KEY, None)
+def dispatch_single(session: Session, email_ids: list[int]) -> None:
+    """Stop at the first refusal: a request that queued fifty emails must not wait fifty
+    broker timeouts. The rows are committed; the beat sweep sends the rest, batches included."""
+    for email_id in email_ids:
+        if not send_delivery_task(email_id):
+            session.info.pop(BATCH_KEY, None)
+            return
+
+
+def dispatch_batches(session: Session, email_ids: list[int]) -> None:
+    send_in_batches(email_ids)
 
 
 def send_in_batches(email_ids: list[int]) -> int:
@@ -463,5 +457,5 @@ def retry_email(email_id: int) -> OutboundEmail:
         raise ValidationError(_l("E-postmeddelandet skickas just nu."))
     row.status, row.attempts, row.next_attempt_at = "queued", 0, utcnow()
     row.claimed_at = row.claim_token = None
-    db.session.info.setdefault(PENDING_KEY, []).append(row.id)
+    after_commit.remember(PENDING_KEY, row.id)
     return row
