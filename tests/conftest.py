@@ -20,7 +20,7 @@ from portal.accounts import services as account_services
 from portal.accounts.sessions import start_session
 from portal.core import read_cache
 from portal.extensions import db, limiter
-from portal.notifications import outbox
+from portal.notifications import claims, outbox
 from portal.notifications.models import OutboundEmail
 from portal.search.index import clear_index
 from tests import factories
@@ -200,7 +200,7 @@ def deliver_outbox(app):
     """Deliver every due email the way the worker does; returns the rows after delivery."""
 
     def deliver():
-        for email_id in outbox.due_email_ids():
+        for email_id in claims.due_email_ids():
             outbox.deliver(email_id)
         db.session.expire_all()
         return db.session.scalars(select(OutboundEmail).order_by(OutboundEmail.id)).all()

@@ -2,7 +2,7 @@
 
 Only after that transaction commits is a Celery task sent for the row, or for a batch of rows
 (a news item to thousands, the digests, the sweep): a batch goes out over one SMTP connection. The
-task claims its rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a conditional UPDATE on SQLite) up
+task claims its rows (portal/notifications/claims.py: `FOR UPDATE SKIP LOCKED` on PostgreSQL) up
 to CLAIM_CHUNK at a time under a lease it renews while it sends them, and records each email's
 outcome before it hands over the next (portal/notifications/records.py). Temporary failures wait
 in `next_attempt_at` with a growing delay; the beat sweep re-sends rows that are due or whose
@@ -21,8 +21,7 @@ from types import SimpleNamespace
 import email_validator
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, and_, any_, bindparam, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.core import after_commit
@@ -30,7 +29,7 @@ from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
-from portal.notifications import backends, messages, records
+from portal.notifications import backends, claims, messages, records
 from portal.notifications.models import EmailAttachment, OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -203,91 +202,6 @@ def send_delivery_batch(email_ids: list[int]) -> bool:
     return True
 
 
-def stale_claim(now):
-    """A claim older than the timeout: the worker holding it has died or hung."""
-    stale = now - timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
-    return and_(OutboundEmail.status == "sending", OutboundEmail.claimed_at < stale)
-
-
-def claimable(now):
-    """Due and queued, or stale and still within the attempt cap.
-
-    The cap matters for stale claims too: an email whose sending kills the worker every time
-    would otherwise be taken up again forever.
-    """
-    return or_(
-        and_(OutboundEmail.status == "queued", OutboundEmail.next_attempt_at <= now),
-        and_(
-            stale_claim(now),
-            OutboundEmail.attempts < current_app.config["OUTBOX_MAX_ATTEMPTS"],
-        ),
-    )
-
-
-def claim(email_id: int) -> OutboundEmail | None:
-    """Take the row for this worker, or None if it is not due or another worker has it."""
-    if not claim_many([email_id]):
-        return None
-    return db.session.get(OutboundEmail, email_id, populate_existing=True)
-
-
-def claim_many(email_ids: list[int]) -> list[int]:
-    """Take those of the rows that are due and free, in one committed statement; returns their
-    ids. On PostgreSQL rows another worker is claiming are skipped, not waited for."""
-    return [row.id for row in claim_rows(email_ids, ("id",))]
-
-
-# What sending a claimed row reads: its columns, returned by the claim itself.
-OUTGOING_COLUMNS = (
-    "id",
-    "recipient",
-    "subject",
-    "text_body",
-    "html_body",
-    "reply_to",
-    "list_unsubscribe",
-    "message_id",
-    "attempts",
-    "next_attempt_at",
-    "created_at",
-)
-
-
-def on_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def one_of(column, ids: list[int]):
-    """`column IN (ids)`; on PostgreSQL `= ANY(array)`, one parameter instead of hundreds that
-    SQLAlchemy renders and psycopg parses anew for every batch."""
-    if on_postgresql():
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(ids)
-
-
-def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS, token: str | None = None) -> list:
-    """`claim_many`, returning the claimed rows' `columns` (after the claim: `attempts`
-    counts this one) from the same UPDATE, ordered by id. A Core statement: the ORM's
-    UPDATE costs more than the claim itself. `token` names the claim (the lease)."""
-    table, now = OutboundEmail.__table__, utcnow()
-    free = select(table.c.id).where(one_of(table.c.id, email_ids), claimable(now))
-    if on_postgresql():
-        free = free.with_for_update(skip_locked=True)
-    claimed = db.session.execute(
-        update(table)
-        .where(table.c.id.in_(free.scalar_subquery()))
-        .values(
-            status="sending",
-            claimed_at=now,
-            claim_token=token or secrets.token_hex(8),
-            attempts=table.c.attempts + 1,
-        )
-        .returning(*(table.c[name] for name in columns))
-    ).all()
-    db.session.commit()
-    return sorted(claimed, key=lambda row: row.id)
-
-
 def deliver(email_id: int) -> str:
     """Claim, send and record one email; returns the row's new status (or 'skipped')."""
     return deliver_many([email_id]).get(email_id, "skipped")
@@ -340,7 +254,7 @@ def claimed_rows(email_ids: list[int], lease: records.Lease) -> list[SimpleNames
     """Claim the rows under the lease and read what sending them needs in one committed
     UPDATE, then their attachments (nearly always none) in one SELECT. Plain rows, not ORM
     objects: loading two hundred of those cost as much as building their messages."""
-    rows = claim_rows(email_ids, token=lease.token)
+    rows = claims.claim_rows(email_ids, token=lease.token)
     if not rows:
         return []
     lease.ids = [row.id for row in rows]
@@ -352,14 +266,14 @@ def claimed_rows(email_ids: list[int], lease: records.Lease) -> list[SimpleNames
             EmailAttachment.content_type,
             EmailAttachment.data,
         )
-        .where(one_of(EmailAttachment.email_id, [row.id for row in rows]))
+        .where(claims.one_of(EmailAttachment.email_id, [row.id for row in rows]))
         .order_by(EmailAttachment.id)
     ):
         attachments[attachment.email_id].append(attachment)
     db.session.commit()
     return [
         SimpleNamespace(
-            **dict(zip(OUTGOING_COLUMNS, row, strict=True)), attachments=attachments[row.id]
+            **dict(zip(claims.OUTGOING_COLUMNS, row, strict=True)), attachments=attachments[row.id]
         )
         for row in rows
     ]
@@ -415,37 +329,6 @@ def retry_values(attempts: int, error: str) -> dict:
         "last_error": error,
         "next_attempt_at": utcnow() + retry_delay(attempts),
     }
-
-
-def fail_abandoned() -> int:
-    """Mark failed the stale claims that have used up their attempts; returns how many."""
-    result = db.session.execute(
-        update(OutboundEmail)
-        .where(
-            stale_claim(utcnow()),
-            OutboundEmail.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"],
-        )
-        .values(
-            status="failed",
-            claimed_at=None,
-            claim_token=None,
-            last_error="abandoned: the worker stopped while sending, attempts used up",
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount
-
-
-def due_email_ids(limit: int = 1000) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(OutboundEmail.id)
-            .where(claimable(utcnow()))
-            .order_by(OutboundEmail.next_attempt_at)
-            .limit(limit)
-        )
-    )
 
 
 def retry_email(email_id: int) -> OutboundEmail:

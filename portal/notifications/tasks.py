@@ -3,7 +3,7 @@ ORM objects."""
 
 from celery import shared_task
 
-from portal.notifications import digests, news, outbox
+from portal.notifications import claims, digests, news, outbox
 
 
 @shared_task(name="portal.notifications.tasks.deliver_email", acks_late=True)
@@ -21,8 +21,8 @@ def deliver_emails(email_ids: list[int]) -> int:
 @shared_task(name="portal.notifications.tasks.sweep_outbox")
 def sweep_outbox() -> int:
     """Every minute: re-send rows that are due again or whose claim went stale, in batches."""
-    outbox.fail_abandoned()
-    return outbox.send_in_batches(outbox.due_email_ids())
+    claims.fail_abandoned()
+    return outbox.send_in_batches(claims.due_email_ids())
 
 
 @shared_task(name="portal.notifications.tasks.send_digests")

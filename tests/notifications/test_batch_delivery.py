@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.notifications import outbox, tasks
+from portal.notifications import claims, outbox, tasks
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
@@ -97,7 +97,7 @@ def test_a_451_in_the_middle_of_a_batch_delays_that_email_and_the_rest_go(
     assert statuses == {ids[2]: "queued", ids[3]: "sent", ids[4]: "sent"}
     delayed = db.session.get(OutboundEmail, ids[2])
     assert delayed.attempts == 1 and "451" in delayed.last_error
-    assert outbox.due_email_ids() == [], "it waits for its next attempt"
+    assert claims.due_email_ids() == [], "it waits for its next attempt"
     make_due(delayed)
     assert outbox.deliver_many([ids[2]]) == {ids[2]: "sent"}
 
@@ -130,7 +130,7 @@ def test_a_batch_skips_emails_that_are_sent_waiting_or_claimed_elsewhere(
     outbox.deliver_many([waiting])
     db.session.get(OutboundEmail, waiting).next_attempt_at = outbox.utcnow().replace(year=2099)
     db.session.commit()
-    outbox.claim(claimed)
+    claims.claim(claimed)
 
     assert outbox.deliver_many([sent, waiting, claimed, due]) == {due: "sent"}
     assert len(smtp_server.envelopes) == 3

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.notifications import outbox
+from portal.notifications import claims, outbox
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
@@ -49,7 +49,7 @@ def test_451_keeps_the_email_queued_and_each_retry_waits_longer(app, dispatched,
     assert (row.status, row.attempts) == ("queued", 1)
     assert "451" in row.last_error
     first_wait = seconds_until_next_attempt(row)
-    assert outbox.claim(row.id) is None, "not due before next_attempt_at"
+    assert claims.claim(row.id) is None, "not due before next_attempt_at"
 
     make_due(row)
     deliver_now(row)
@@ -100,7 +100,7 @@ def test_temporary_failures_stop_at_the_attempt_cap_and_the_email_fails(
     assert (row.status, row.attempts) == ("failed", 3)
     assert "451" in row.last_error
     make_due(row)
-    assert outbox.due_email_ids() == []
+    assert claims.due_email_ids() == []
     assert len(smtp_server.offers_of(row.message_id)) == 3
 
 
@@ -113,7 +113,7 @@ def test_550_fails_the_email_at_once_and_it_is_not_retried(app, dispatched, smtp
     assert (row.status, row.attempts) == ("failed", 1)
     assert row.last_error.startswith("550")
     make_due(row)
-    assert outbox.due_email_ids() == []
+    assert claims.due_email_ids() == []
     assert outbox.deliver(row.id) == "skipped"
     assert len(smtp_server.envelopes) == 1
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, exc, select
 
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.notifications import outbox, records
+from portal.notifications import claims, outbox, records
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import queue_reset_email
 
@@ -102,8 +102,8 @@ def test_a_worker_killed_mid_batch_sends_only_the_email_it_had_not_recorded_twic
     statuses = [row.status for row in rows()]
     assert statuses == ["sent"] * recorded + ["sending"] * (len(ids) - recorded)
     let_claims_go_stale(app)
-    outbox.fail_abandoned()
-    outbox.deliver_many(outbox.due_email_ids())
+    claims.fail_abandoned()
+    outbox.deliver_many(claims.due_email_ids())
 
     offers = offers_per_message_id(smtp_server)
     assert set(offers) == {row.message_id for row in rows()}, "none lost"
@@ -188,7 +188,7 @@ def test_the_lease_is_renewed_while_a_slow_server_takes_longer_than_the_claim_ti
         with db.engine.connect() as other_process:
             taken_by_the_sweep.extend(
                 other_process.scalars(
-                    select(OutboundEmail.id).where(outbox.claimable(utcnow()))
+                    select(OutboundEmail.id).where(claims.claimable(utcnow()))
                 ).all()
             )
         return result

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.extensions import db
-from portal.notifications import outbox, tasks
+from portal.notifications import claims, outbox, tasks
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
@@ -82,14 +82,14 @@ def test_unreachable_broker_does_not_break_the_commit_and_the_sweep_finds_the_em
 
     assert len(broker.calls) == 1, "after one refusal the request must not wait for the others"
     assert rows_seen_by_another_connection() == 3
-    assert sorted(outbox.due_email_ids()) == sorted(row.id for row in rows)
+    assert sorted(claims.due_email_ids()) == sorted(row.id for row in rows)
 
 
 def test_second_claim_of_the_same_email_gets_nothing(app, dispatched):
     row = queue_reset_email()
-    first = outbox.claim(row.id)
+    first = claims.claim(row.id)
     assert (first.status, first.attempts) == ("sending", 1)
-    assert outbox.claim(row.id) is None
+    assert claims.claim(row.id) is None
 
 
 def test_only_one_of_many_simultaneous_claims_wins(app, dispatched):
@@ -101,7 +101,7 @@ def test_only_one_of_many_simultaneous_claims_wins(app, dispatched):
     def try_claim():
         with app.app_context():
             start.wait()
-            if outbox.claim(row_id) is not None:
+            if claims.claim(row_id) is not None:
                 winners.append(threading.get_ident())
             db.session.remove()
 
@@ -117,8 +117,8 @@ def test_only_one_of_many_simultaneous_claims_wins(app, dispatched):
 
 def test_email_waiting_for_its_next_attempt_is_not_claimed(app, dispatched):
     row = queue_reset_email(next_attempt_at=utcnow() + timedelta(minutes=5))
-    assert outbox.claim(row.id) is None
-    assert outbox.due_email_ids() == []
+    assert claims.claim(row.id) is None
+    assert claims.due_email_ids() == []
 
 
 def test_sweep_sends_a_task_for_each_due_email_and_none_for_waiting_ones(app, dispatched):
@@ -132,8 +132,8 @@ def test_sweep_sends_a_task_for_each_due_email_and_none_for_waiting_ones(app, di
 
 def test_stale_sending_claim_is_taken_up_again_by_the_sweep(app, dispatched, deliver_outbox):
     row = queue_reset_email()
-    outbox.claim(row.id)  # a worker took it and was killed before it finished
-    assert outbox.due_email_ids() == [], "a fresh claim belongs to its worker"
+    claims.claim(row.id)  # a worker took it and was killed before it finished
+    assert claims.due_email_ids() == [], "a fresh claim belongs to its worker"
     timeout = app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"]
     row.claimed_at = utcnow() - timedelta(seconds=timeout + 1)
     db.session.commit()
@@ -149,11 +149,11 @@ def test_stale_sending_claim_is_taken_up_again_by_the_sweep(app, dispatched, del
 def test_stale_claim_that_used_up_its_attempts_is_failed_by_the_sweep(app, dispatched):
     app.config["OUTBOX_MAX_ATTEMPTS"] = 2
     row = queue_reset_email(attempts=1)
-    outbox.claim(row.id)
+    claims.claim(row.id)
     row.claimed_at = utcnow() - timedelta(seconds=app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"] + 1)
     db.session.commit()
     dispatched.clear()
-    assert outbox.claim(row.id) is None, "a redelivered task must not send it a third time"
+    assert claims.claim(row.id) is None, "a redelivered task must not send it a third time"
 
     tasks.sweep_outbox()
 
@@ -214,4 +214,4 @@ def test_due_email_ids_pass_over_sent_and_failed_emails(app, dispatched):
     failed = queue_reset_email("failed@kramfors.example", status="failed")
     make_due(sent)
     make_due(failed)
-    assert outbox.due_email_ids() == []
+    assert claims.due_email_ids() == []
