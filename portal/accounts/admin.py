@@ -10,7 +10,7 @@ from portal.accounts import services
 from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.models import ROLES, Organisation, User
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l
 from portal.core.ids import parse_id
 from portal.core.pagination import requested_page
@@ -57,23 +57,19 @@ def invite():
     form.organisation_id.choices = select_choices(
         [(0, _l("Välj organisation")), *organisation_choices()]
     )
-    if form.validate_on_submit():
-        try:
-            services.invite_user(
-                current_user,
-                form.email.data,
-                form.name.data,
-                form.organisation_id.data,
-                form.role.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Inbjudan till %(email)s är skickad.", email=form.email.data))
-            return redirect(url_for("admin.users"))
-    return render_template("admin/invite.html", form=form)
+    response = save_form(
+        form,
+        lambda: services.invite_user(
+            current_user,
+            form.email.data,
+            form.name.data,
+            form.organisation_id.data,
+            form.role.data,
+        ),
+        _l("Inbjudan till %(email)s är skickad.", email=form.email.data),
+        url_for("admin.users"),
+    )
+    return response or render_template("admin/invite.html", form=form)
 
 
 @bp.route("/anvandare/<id:user_id>", methods=["GET", "POST"])
@@ -148,14 +144,12 @@ def edit_organisation(organisation_id: int):
 
 def _edit_organisation(organisation: Organisation | None):
     form = OrganisationForm(obj=organisation)
-    if form.validate_on_submit():
-        try:
-            services.save_organisation(organisation, **form.data)
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Organisationen är sparad."))
-            return redirect(url_for("admin.organisations"))
-    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+    response = save_form(
+        form,
+        lambda: services.save_organisation(organisation, **form.data),
+        _l("Organisationen är sparad."),
+        url_for("admin.organisations"),
+    )
+    return response or render_template(
+        "admin/organisation_form.html", form=form, organisation=organisation
+    )

@@ -11,8 +11,7 @@ from portal.calendar.models import Event
 from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
 from portal.core.audience import AUDIENCES
 from portal.core.dates import STOCKHOLM
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, show_error
+from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -76,29 +75,25 @@ def _event_form(event: Event | None) -> EventForm:
 
 def _edit(event: Event | None):
     form = _event_form(event)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_event(
-                current_user,
-                event,
-                title=form.title.data,
-                starts_at=form.starts_at.data,
-                ends_at=form.ends_at.data,
-                all_day=form.all_day.data,
-                place=form.place.data,
-                description=form.description.data,
-                audience=form.audience.data,
-                organisation_ids=form.organisation_ids.data or [],
-                audience_project_id=form.audience_project_id.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Händelsen är sparad."))
-            return redirect(url_for("calendar.event", event_id=saved.id))
-    return render_template(
+    response = save_form(
+        form,
+        lambda: services.save_event(
+            current_user,
+            event,
+            title=form.title.data,
+            starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data,
+            all_day=form.all_day.data,
+            place=form.place.data,
+            description=form.description.data,
+            audience=form.audience.data,
+            organisation_ids=form.organisation_ids.data or [],
+            audience_project_id=form.audience_project_id.data,
+        ),
+        _l("Händelsen är sparad."),
+        lambda saved: url_for("calendar.event", event_id=saved.id),
+    )
+    return response or render_template(
         "calendar/form.html", form=form, event=event, delete_form=DeleteEventForm(formdata=None)
     )
 

@@ -1,19 +1,25 @@
 """Form helpers: show a service's error beside its field, keep what was typed; a Swedish
 date-and-time field."""
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import flash
+from flask import Response, flash, redirect
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
+from portal.core import errors
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import DomainError
 from portal.core.i18n import _l
 from portal.core.ids import parse_id
+from portal.extensions import db
+
+T = TypeVar("T")
 
 
 def int_or_none(value) -> int | None:
@@ -44,6 +50,25 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def save_form(form: FlaskForm, save: Callable[[], T], message, redirect_to) -> Response | None:
+    """The one way a view saves a form: when the form validates, run the one service call
+    `save`, commit, say `message` and redirect to `redirect_to` (a URL, or a function of what
+    `save` returned). A refusal (ValidationError) rolls back and puts its Swedish message
+    beside its field or above the form. None when nothing was saved: the view shows the form
+    again, with what was typed."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except errors.ValidationError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    flash_success(message)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -8,7 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, int_or_none, select_choices, show_error
+from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.documents import bp, filetypes, services, storage
@@ -66,21 +66,13 @@ def file_size(size: int) -> str:
 
 
 def _saved(form, change, message, target):
-    """Run one service call: commit, say `message` and redirect to `target(result)`; or roll
-    back and put its Swedish message beside the field (None: the view shows the form again).
-    An upload past DOCUMENT_MAX_BYTES becomes the 413 page with nothing kept."""
+    """`save_form`, where an upload past DOCUMENT_MAX_BYTES becomes the 413 page with nothing
+    kept."""
     try:
-        result = change()
+        return save_form(form, change, message, target)
     except storage.TooLarge:
         db.session.rollback()
         abort(413)
-    except ValidationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
-    db.session.commit()
-    flash_success(message)
-    return redirect(target(result))
 
 
 # --- Folders ---------------------------------------------------------------------------------
@@ -127,15 +119,14 @@ def _folder_choices(empty_label) -> list:
 def new_folder():
     form = FolderForm(data={"parent_id": int_or_none(request.args.get("i"))})
     form.parent_id.choices = _folder_choices(_l("Överst (ingen mapp)"))
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: services.create_folder(current_user, form.name.data, form.parent_id.data),
-            _l("Mappen är skapad."),
-            lambda created: url_for("documents.folder", folder_id=created.id),
-        )
-        if done:
-            return done
+    done = _saved(
+        form,
+        lambda: services.create_folder(current_user, form.name.data, form.parent_id.data),
+        _l("Mappen är skapad."),
+        lambda created: url_for("documents.folder", folder_id=created.id),
+    )
+    if done:
+        return done
     return render_template("documents/folder_form.html", form=form, folder=None)
 
 
@@ -144,15 +135,14 @@ def new_folder():
 def rename_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
     form = RenameFolderForm(data={"name": folder.name})
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: services.rename_folder(current_user, folder, form.name.data),
-            _l("Mappen har bytt namn."),
-            lambda _: url_for("documents.folder", folder_id=folder.id),
-        )
-        if done:
-            return done
+    done = _saved(
+        form,
+        lambda: services.rename_folder(current_user, folder, form.name.data),
+        _l("Mappen har bytt namn."),
+        lambda _: url_for("documents.folder", folder_id=folder.id),
+    )
+    if done:
+        return done
     return render_template("documents/folder_form.html", form=form, folder=folder)
 
 
@@ -303,15 +293,14 @@ def new_document():
         project_id=int_or_none(request.args.get("projekt")),
         visibility="project" if request.args.get("projekt") else "everyone",
     )
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: services.upload_document(current_user, _fields(form), _upload(form.file)),
-            _l("Dokumentet är uppladdat."),
-            lambda created: url_for("documents.document", document_id=created.id),
-        )
-        if done:
-            return done
+    done = _saved(
+        form,
+        lambda: services.upload_document(current_user, _fields(form), _upload(form.file)),
+        _l("Dokumentet är uppladdat."),
+        lambda created: url_for("documents.document", document_id=created.id),
+    )
+    if done:
+        return done
     return render_template("documents/form.html", form=form, document=None)
 
 
@@ -320,15 +309,14 @@ def new_document():
 def edit_document(document_id: int):
     document = _changeable_or_403(document_id)
     form = _document_form(document)
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: services.update_document(current_user, document, _fields(form)),
-            _l("Dokumentet är sparat."),
-            lambda _: url_for("documents.document", document_id=document.id),
-        )
-        if done:
-            return done
+    done = _saved(
+        form,
+        lambda: services.update_document(current_user, document, _fields(form)),
+        _l("Dokumentet är sparat."),
+        lambda _: url_for("documents.document", document_id=document.id),
+    )
+    if done:
+        return done
     return render_template("documents/form.html", form=form, document=document)
 
 
@@ -337,15 +325,14 @@ def edit_document(document_id: int):
 def new_version(document_id: int):
     document = _changeable_or_403(document_id)
     form = VersionForm()
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: services.upload_version(current_user, document, _upload(form.file)),
-            _l("En ny version är uppladdad."),
-            lambda _: url_for("documents.document", document_id=document.id),
-        )
-        if done:
-            return done
+    done = _saved(
+        form,
+        lambda: services.upload_version(current_user, document, _upload(form.file)),
+        _l("En ny version är uppladdad."),
+        lambda _: url_for("documents.document", document_id=document.id),
+    )
+    if done:
+        return done
         document = _readable_or_404(document_id)
     return _document_page(document, form, 400)
 

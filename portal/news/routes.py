@@ -6,8 +6,7 @@ from flask_login import current_user, login_required
 from portal.accounts import feeds
 from portal.core.audience import AUDIENCES
 from portal.core.dates import utcnow
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, int_or_none, select_choices, show_error
+from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
@@ -148,30 +147,26 @@ def _news_form(item: NewsItem | None) -> NewsForm:
 
 def _edit(item: NewsItem | None):
     form = _news_form(item)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_news(
-                current_user,
-                item,
-                title=form.title.data,
-                body=form.body.data,
-                status=form.status.data,
-                publish_at=form.publish_at.data,
-                pinned=form.pinned.data,
-                audience=form.audience.data,
-                organisation_ids=form.organisation_ids.data or [],
-                audience_project_id=form.audience_project_id.data,
-                goal_area_ids=form.goal_area_ids.data or [],
-                project_ids=form.project_ids.data or [],
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Nyheten är sparad."))
-            return redirect(url_for("news.news_item", news_id=saved.id))
-    return render_template(
+    response = save_form(
+        form,
+        lambda: services.save_news(
+            current_user,
+            item,
+            title=form.title.data,
+            body=form.body.data,
+            status=form.status.data,
+            publish_at=form.publish_at.data,
+            pinned=form.pinned.data,
+            audience=form.audience.data,
+            organisation_ids=form.organisation_ids.data or [],
+            audience_project_id=form.audience_project_id.data,
+            goal_area_ids=form.goal_area_ids.data or [],
+            project_ids=form.project_ids.data or [],
+        ),
+        _l("Nyheten är sparad."),
+        lambda saved: url_for("news.news_item", news_id=saved.id),
+    )
+    return response or render_template(
         "news/form.html", form=form, item=item, delete_form=ConfirmForm(formdata=None)
     )
 

@@ -1,11 +1,10 @@
 """The person's own notification settings (/profil/aviseringar) and the one-click unsubscribe
 address every notification email carries (/avregistrera/<token>, no login)."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, show_error
+from portal.core.forms import save_form
 from portal.core.i18n import _l
 from portal.extensions import csrf, db
 from portal.notifications import preferences
@@ -19,16 +18,14 @@ bp = Blueprint("preferences", __name__)
 def settings():
     user = current_user._get_current_object()
     form = PreferencesForm(data=preferences.frequencies_of(user))
-    if form.validate_on_submit():
-        try:
-            preferences.save_frequencies(user, form.choices())
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Dina inställningar för e-post är sparade."))
-            return redirect(url_for("preferences.settings"))
+    response = save_form(
+        form,
+        lambda: preferences.save_frequencies(user, form.choices()),
+        _l("Dina inställningar för e-post är sparade."),
+        url_for("preferences.settings"),
+    )
+    if response:
+        return response
     return render_template(
         "notifications/preferences.html",
         form=form,

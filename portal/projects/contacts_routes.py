@@ -4,8 +4,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ORGANISATION_KINDS
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, show_error
+from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -24,25 +23,23 @@ def _back(funder):
 
 def _save_contact(funder, contact, form, template: str, **context):
     """Validate, call the service, commit once; on an error keep what was typed."""
-    if form.validate_on_submit():
-        try:
-            contacts.save_contact(
-                current_user,
-                funder,
-                contact,
-                name=form.name.data,
-                email=form.email.data,
-                role=form.role.data,
-                phone=form.phone.data,
-                receives_reports=form.receives_reports.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Kontaktpersonen är sparad."))
-            return _back(funder)
+    response = save_form(
+        form,
+        lambda: contacts.save_contact(
+            current_user,
+            funder,
+            contact,
+            name=form.name.data,
+            email=form.email.data,
+            role=form.role.data,
+            phone=form.phone.data,
+            receives_reports=form.receives_reports.data,
+        ),
+        _l("Kontaktpersonen är sparad."),
+        url_for("projects.funder_contacts", organisation_id=funder.id),
+    )
+    if response:
+        return response
     return render_template(template, funder=funder, contact=contact, form=form, **context)
 
 

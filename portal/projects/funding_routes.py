@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.money import format_money
 from portal.extensions import db
@@ -31,17 +31,10 @@ def _back(project):
 
 def _save(form, project, template: str, save: Callable[[], object], saved_message, **context):
     """Validate, call the one service, commit once; on an error keep what was typed."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(saved_message)
-            return _back(project)
-    return render_template(template, project=project, form=form, active_tab="economy", **context)
+    economy = url_for("projects.economy", slug=project.slug)
+    return save_form(form, save, saved_message, economy) or render_template(
+        template, project=project, form=form, active_tab="economy", **context
+    )
 
 
 def _delete(project, delete: Callable[[], None], deleted_message):

@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, show_error
+from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -23,17 +23,8 @@ from portal.projects.plan_forms import GoalAreaForm, PlanPeriodForm, RemoveForm,
 
 def _save(form, template: str, save, saved_message, redirect_to, **context):
     """Validate, call the one service, commit once; on an error keep what was typed."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(saved_message)
-            return redirect(redirect_to())
-    return render_template(template, form=form, **context)
+    response = save_form(form, save, saved_message, lambda _: redirect_to())
+    return response or render_template(template, form=form, **context)
 
 
 # --- Plan periods ----------------------------------------------------------------------------

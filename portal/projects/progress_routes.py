@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.extensions import db
 from portal.projects import bp, progress
@@ -72,25 +72,21 @@ def _edit_milestone(project, milestone):
         }
     form = MilestoneForm(data=data)
     form.responsible_id.choices = select_choices([NOBODY, *progress.responsible_choices(project)])
-    if form.validate_on_submit():
-        try:
-            progress.save_milestone(
-                current_user,
-                project,
-                milestone,
-                title=form.title.data,
-                due_on=form.due_on.data,
-                responsible_id=form.responsible_id.data,
-                done_on=form.done_on.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Milstolpen är sparad."))
-            return redirect(url_for("projects.milestones", slug=project.slug))
-    return render_template(
+    response = save_form(
+        form,
+        lambda: progress.save_milestone(
+            current_user,
+            project,
+            milestone,
+            title=form.title.data,
+            due_on=form.due_on.data,
+            responsible_id=form.responsible_id.data,
+            done_on=form.done_on.data,
+        ),
+        _l("Milstolpen är sparad."),
+        url_for("projects.milestones", slug=project.slug),
+    )
+    return response or render_template(
         "projects/progress_milestone.html",
         project=project,
         form=form,
@@ -242,26 +238,22 @@ def _edit_indicator(project, indicator):
     form.goal_area_id.choices = select_choices(
         [("", _l("Projektets målområde")), *progress.goal_area_choices(project)]
     )
-    if form.validate_on_submit():
-        try:
-            progress.save_indicator(
-                current_user,
-                project,
-                indicator,
-                name=form.name.data,
-                unit=form.unit.data,
-                target=form.target.data,
-                target_group_id=form.target_group_id.data,
-                goal_area_id=form.goal_area_id.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Indikatorn är sparad."))
-            return redirect(url_for("projects.indicators", slug=project.slug))
-    return render_template(
+    response = save_form(
+        form,
+        lambda: progress.save_indicator(
+            current_user,
+            project,
+            indicator,
+            name=form.name.data,
+            unit=form.unit.data,
+            target=form.target.data,
+            target_group_id=form.target_group_id.data,
+            goal_area_id=form.goal_area_id.data,
+        ),
+        _l("Indikatorn är sparad."),
+        url_for("projects.indicators", slug=project.slug),
+    )
+    return response or render_template(
         "projects/progress_indicator.html",
         project=project,
         form=form,

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.core.read_cache import cached_fragment
@@ -118,17 +118,13 @@ def _fields(form: ProjectForm) -> dict:
 @require_role("staff", "admin")
 def new_project():
     form = _project_form()
-    if form.validate_on_submit():
-        try:
-            created = services.create_project(current_user, **_fields(form))
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Projektet är skapat."))
-            return redirect(url_for("projects.project", slug=created.slug))
-    return render_template("projects/form.html", form=form, project=None)
+    response = save_form(
+        form,
+        lambda: services.create_project(current_user, **_fields(form)),
+        _l("Projektet är skapat."),
+        lambda created: url_for("projects.project", slug=created.slug),
+    )
+    return response or render_template("projects/form.html", form=form, project=None)
 
 
 @bp.route("/projekt/<slug>/andra", methods=["GET", "POST"])
