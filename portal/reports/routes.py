@@ -19,7 +19,7 @@ from portal.projects import funding
 from portal.projects.lookup import found_or_404, project_by_slug
 from portal.projects.models import Grant
 from portal.reports import bp, services
-from portal.reports.builtins import active_templates, ensure_builtin_templates, template_for_grant
+from portal.reports.builtins import active_templates, template_for_grant
 from portal.reports.document import chart_svg, render_document
 from portal.reports.forms import ActionForm, NewReportForm, ReportTextsForm, ReviewForm
 from portal.reports.models import (
@@ -104,7 +104,6 @@ def _grant_choices(project) -> list[tuple[int, str]]:
 @login_required
 def new(slug: str):
     project = _project(slug)
-    ensure_builtin_templates()
     data = None
     if request.method == "GET":
         grant_id = request.args.get("grant", type=parse_id)
@@ -136,8 +135,6 @@ def new(slug: str):
             db.session.commit()
             flash_success(_l("Utkastet är skapat. Läs igenom och fyll i texterna."))
             return _to_report(project, report)
-    else:
-        db.session.commit()  # the built-in templates, if they were missing
     return render_template("reports/new.html", project=project, form=form, active_tab="reports")
 
 
