@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
+from portal.accounts.permissions import is_staff
 from portal.core.database import tune_engine
 from portal.core.ids import IdConverter
 from portal.core.logs import configure_logging
@@ -40,7 +41,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.core.templating import register_template_filters
 
     register_error_pages(app)
-    register_template_filters(app)
+    register_template_filters(app, {"is_staff": is_staff})
     register_security_headers(app)
 
     from portal.celery_app import celery_init_app

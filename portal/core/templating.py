@@ -1,4 +1,6 @@
-"""Template filters and globals shared by every feature: money, Markdown, has_endpoint."""
+"""Template filters and globals shared by every feature: money, Markdown, is_staff."""
+
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -7,9 +9,12 @@ from portal.core.markdown import markdown_excerpt, render_markdown
 from portal.core.money import format_money
 
 
-def register_template_filters(app: Flask) -> None:
+def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) -> None:
+    """The shared filters and globals. Core imports no feature, so the factory passes in the
+    features' globals (`is_staff`): the templates' one way to ask who is staff."""
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = markdown_excerpt
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+    app.jinja_env.globals.update(feature_globals)

@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.accounts.permissions import is_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
@@ -15,7 +16,6 @@ from portal.projects.models import PROJECT_HEALTH
 from portal.projects.permissions import (
     can_edit,
     can_post_update,
-    is_manager,
 )
 from portal.projects.progress_forms import (
     ActionForm,
@@ -25,7 +25,6 @@ from portal.projects.progress_forms import (
 )
 
 NOBODY = ("", _l("Ingen vald"))
-bp.add_app_template_global(is_manager, "is_manager")
 bp.add_app_template_filter(progress.format_number, "number")
 
 
@@ -317,7 +316,7 @@ def delete_measurement(slug: str, measurement_id: int):
 @bp.route("/projekt/<slug>/historik")
 @login_required
 def history(slug: str):
-    if not is_manager(current_user):
+    if not is_staff(current_user):
         abort(403)
     project = project_by_slug(slug)
     return render_template(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.permissions import STAFF_ROLES
 from portal.core.forms import int_or_none
 from portal.core.markdown import render_markdown
 from portal.core.pagination import Paged
@@ -521,7 +522,7 @@ def staff_choices() -> list[tuple[int, str]]:
     return _pairs(
         db.session.execute(
             select(User.id, User.name)
-            .where(User.role.in_(("staff", "admin")), User.active.is_(True))
+            .where(User.role.in_(STAFF_ROLES), User.active.is_(True))
             .order_by(User.name, User.id)
         )
     )

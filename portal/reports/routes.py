@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.permissions import STAFF_ROLES
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
@@ -160,7 +161,7 @@ def _texts_form(report, version, formdata=None):
 def _reviewer_choices(project) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(User.id, User.name)
-        .where(User.role.in_(("staff", "admin")), User.active.is_(True), User.id != current_user.id)
+        .where(User.role.in_(STAFF_ROLES), User.active.is_(True), User.id != current_user.id)
         .order_by(User.name)
     )
     return [(row.id, row.name) for row in rows]
