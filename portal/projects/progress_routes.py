@@ -9,6 +9,7 @@ from portal.accounts.permissions import is_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
+from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects import bp, progress
 from portal.projects.lookup import editable_project, found_or_404, project_by_slug
@@ -25,7 +26,6 @@ from portal.projects.progress_forms import (
 )
 
 NOBODY = ("", _l("Ingen vald"))
-bp.add_app_template_filter(progress.format_number, "number")
 
 
 def _action_done():
@@ -230,7 +230,7 @@ def _edit_indicator(project, indicator):
         data = {
             "name": indicator.name,
             "unit": indicator.unit,
-            "target": progress.format_number(indicator.target) if indicator.target else "",
+            "target": format_number(indicator.target) if indicator.target else "",
             "target_group_id": indicator.target_group_id,
             "goal_area_id": indicator.goal_area_id,
         }
