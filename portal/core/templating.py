@@ -18,5 +18,4 @@ def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = markdown_excerpt
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.globals.update(feature_globals)

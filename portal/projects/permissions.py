@@ -30,8 +30,3 @@ def can_post_update(project: Project, user: User) -> bool:
 def require_edit(project: Project, user: User) -> None:
     if not can_edit(project, user):
         abort(403)
-
-
-def require_post_update(project: Project, user: User) -> None:
-    if not can_post_update(project, user):
-        abort(403)

@@ -132,6 +132,7 @@ def _conditions(filters: ProjectFilters, skip: str | tuple = ()) -> list:
 
 
 def _running_in(year: int):
+    """A project runs in `year` if it has started by its end and not ended before its start."""
     return and_(
         Project.starts_on.is_not(None),
         Project.starts_on <= date(year, 12, 31),
@@ -143,11 +144,6 @@ def filter_conditions(filters: ProjectFilters) -> list:
     """The WHERE clauses of the list's filters, for other read models of the same projects
     (the list's downloads, the statistics page)."""
     return _conditions(filters)
-
-
-def running_in(year: int):
-    """A project runs in `year` if it has started by its end and not ended before its start."""
-    return _running_in(year)
 
 
 def projects_for_export(filters: ProjectFilters) -> list:

@@ -371,7 +371,3 @@ def _freeze_sent_reports(session: Session, flush_context, instances) -> None:
             continue
         if report.state == "sent" or _committed_state(report) == "sent":
             raise NotAllowed(SENT_IS_FROZEN)
-
-
-def is_frozen(report: Report) -> bool:
-    return report.state == "sent"
