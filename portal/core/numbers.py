@@ -51,6 +51,16 @@ def format_percent(ratio: Decimal | float | None) -> str:
     return numbers.format_percent(ratio, locale=_locale())
 
 
+def format_file_size(size: int) -> str:
+    """1 234 567 bytes → "1,2 MB" (one decimal); under a megabyte whole kB, under a kilobyte B."""
+    if size < 1024:
+        return f"{format_number(size)} B"
+    if size < 1024 * 1024:
+        return f"{format_number(round(size / 1024))} kB"
+    megabytes = numbers.format_decimal(size / (1024 * 1024), format="#,##0.0", locale=_locale())
+    return f"{megabytes} MB"
+
+
 def amount_for_form(ore: int) -> str:
     """An amount put back in a form field, the way `parse_money` reads it in every language:
     "600 000", "1 000,50"."""

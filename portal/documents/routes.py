@@ -55,16 +55,6 @@ def too_large(error):
     return render_template("errors/error.html", code=413, detail=detail), 413
 
 
-@bp.app_template_filter("file_size")
-def file_size(size: int) -> str:
-    """1 234 567 bytes as "1,2 MB", Swedish style."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
 def _saved(form, change, message, target):
     """Run one service call: commit, say `message` and redirect to `target(result)`; or roll
     back and put its Swedish message beside the field (None: the view shows the form again).

@@ -32,17 +32,11 @@ from portal.reports.models import (
 )
 from portal.reports.permissions import (
     can_approve_reports,
-    can_manage_reports,
     require_manage_reports,
 )
 from portal.reports.template_admin import template_choices
 
 CHOOSE = ("", _l("Välj"))
-
-
-@bp.app_template_global("can_manage_reports")
-def _can_manage_reports(project, user) -> bool:
-    return can_manage_reports(project, user)
 
 
 def _project(slug: str):

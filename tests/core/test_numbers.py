@@ -7,7 +7,13 @@ import pytest
 from flask_babel import force_locale
 
 from portal.core.money import parse_money
-from portal.core.numbers import amount_for_form, format_money, format_number, format_percent
+from portal.core.numbers import (
+    amount_for_form,
+    format_file_size,
+    format_money,
+    format_number,
+    format_percent,
+)
 
 NBSP = "\u00a0"
 
@@ -60,3 +66,11 @@ def test_an_amount_put_back_in_a_form_is_read_back_the_same_in_any_language(app)
         with app.test_request_context(), force_locale("en"):
             typed = amount_for_form(ore)
         assert parse_money(typed) == ore
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(512, "512 B"), (2_048, "2 kB"), (1_234_567, "1,2 MB"), (2 * 2**20, "2,0 MB")],
+)
+def test_a_file_size_is_bytes_kilobytes_or_megabytes_with_one_decimal(app, size, shown):
+    assert format_file_size(size) == shown
