@@ -44,7 +44,7 @@ def seed_bokstart():
         ProgressUpdate,
         Project,
     )
-    from portal.reports.builtins import ensure_builtin_templates
+    from portal.reports.builtins import add_builtin_templates
     from portal.reports.models import ReportTemplate
 
     lead = User(email="lead@bench.example", name="Erik Sjölund", role="staff", password_hash="x")
@@ -125,7 +125,7 @@ def seed_bokstart():
                     )
                 )
     db.session.flush()
-    ensure_builtin_templates()
+    add_builtin_templates()
     template = db.session.scalar(select(ReportTemplate).where(ReportTemplate.name == "Kulturrådet"))
     db.session.commit()
     return project, grant, template

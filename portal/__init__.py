@@ -6,11 +6,14 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
+from portal.accounts.permissions import is_staff
 from portal.core.database import tune_engine
 from portal.core.ids import IdConverter
 from portal.core.logs import configure_logging
 from portal.core.request_checks import register_request_checks
 from portal.extensions import csrf, db, limiter, login_manager, migrate
+from portal.reports.delivery import recipients_of
+from portal.reports.permissions import can_manage_reports
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -40,7 +43,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from portal.core.templating import register_template_filters
 
     register_error_pages(app)
-    register_template_filters(app)
+    register_template_filters(
+        app,
+        {
+            "is_staff": is_staff,
+            "can_manage_reports": can_manage_reports,
+            "report_recipients": recipients_of,  # templates/reports/_send.html
+        },
+    )
     register_security_headers(app)
 
     from portal.celery_app import celery_init_app

@@ -775,10 +775,10 @@ def load_reports() -> None:
     """The built-in report templates, and a draft Kulturrådet progress report for Bokstart's
     first half of 2016 (drafted by the portal, so any staff member may approve it)."""
     from portal.reports import services as report_services
-    from portal.reports.builtins import KULTURRADET_NAME, ensure_builtin_templates
+    from portal.reports.builtins import KULTURRADET_NAME, add_builtin_templates
     from portal.reports.models import Report
 
-    templates = {template.name: template for template in ensure_builtin_templates()}
+    templates = {template.name: template for template in add_builtin_templates()}
     bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
     if bokstart is None or not bokstart.grants:
         return

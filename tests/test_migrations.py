@@ -11,12 +11,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from portal import create_app
 from portal.accounts import feeds
 from portal.accounts.tokens import hash_token
 from portal.extensions import db
+from portal.reports.builtins import builtin_templates
+from portal.reports.models import ReportTemplate
 from portal.search.index import include_name
 from tests.services import (
     create_postgres_database,
@@ -121,3 +123,27 @@ def test_a_news_feed_address_keeps_working_across_the_move_to_feed_tokens(migrat
     reader = feeds.feed_reader("hemlig", "news")
     assert reader is not None and reader.email == "karin@kramfors.example"
     assert feeds.feed_reader("hemlig", "calendar") is None
+
+
+def test_a_migrated_database_has_the_builtin_report_templates_the_code_defines(migration_app):
+    upgrade()
+    templates = db.session.scalars(select(ReportTemplate).order_by(ReportTemplate.id)).all()
+    assert [
+        (template.name, template.description, template.sections, template.is_builtin)
+        for template in templates
+    ] == [(row["name"], row["description"], row["sections"], True) for row in builtin_templates()]
+    assert [template.funder_id for template in templates] == [None, None]
+
+
+def test_kulturradets_template_gets_kulturradet_as_funder_when_it_exists(migration_app):
+    upgrade(revision="0017")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisations (name, kind, created_at) "
+                "VALUES ('Kulturrådet', 'funder', '2026-12-01 08:00:00')"
+            )
+        )
+    upgrade()
+    template = db.session.scalar(select(ReportTemplate).where(ReportTemplate.name == "Kulturrådet"))
+    assert template.funder.name == "Kulturrådet"

@@ -4,6 +4,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import feeds
+from portal.accounts.permissions import is_staff, require_staff
 from portal.calendar import bp, services
 from portal.calendar.forms import DeleteEventForm, EventForm
 from portal.calendar.ical import calendar_feed
@@ -13,7 +14,6 @@ from portal.core.audience import AUDIENCES
 from portal.core.dates import STOCKHOLM
 from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
-from portal.core.permissions import require_role
 from portal.extensions import db
 
 FEED = "calendar"
@@ -34,7 +34,7 @@ def calendar_page():
         show_choices=translated(SHOW),
         deadline_title=deadline_title,
         event_when=event_when,
-        may_write=services.writes_events(current_user),
+        may_write=is_staff(current_user),
     )
 
 
@@ -50,7 +50,7 @@ def event(event_id: int):
         month=item.starts_at.astimezone(STOCKHOLM).strftime("%Y-%m"),
         event_when=event_when,
         audiences=translated(AUDIENCES),
-        may_write=services.writes_events(current_user),
+        may_write=is_staff(current_user),
     )
 
 
@@ -99,19 +99,19 @@ def _edit(event: Event | None):
 
 
 @bp.route("/kalender/ny", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def new_event():
     return _edit(None)
 
 
 @bp.route("/kalender/<id:event_id>/andra", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def edit_event(event_id: int):
     return _edit(db.get_or_404(Event, event_id))
 
 
 @bp.route("/kalender/<id:event_id>/ta-bort", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def delete_event(event_id: int):
     event = db.get_or_404(Event, event_id)
     if not DeleteEventForm().validate_on_submit():

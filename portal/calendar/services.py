@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, exists, select, true
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_staff
 from portal.calendar.models import Event, event_organisations
 from portal.core import audience as core_audience
 from portal.core.audience import AudienceMessages, checked_audience
@@ -27,10 +28,6 @@ AUDIENCE_MESSAGES = AudienceMessages(
 )
 
 
-def writes_events(user: User) -> bool:
-    return user.is_authenticated and user.role in ("staff", "admin")
-
-
 def _organisation_chosen(organisation_id: int) -> ColumnElement[bool]:
     return exists().where(
         event_organisations.c.event_id == Event.id,
@@ -40,7 +37,7 @@ def _organisation_chosen(organisation_id: int) -> ColumnElement[bool]:
 
 def audience_includes(user: User) -> ColumnElement[bool]:
     """Staff and admins read every event; others those aimed at them."""
-    if writes_events(user):
+    if is_staff(user):
         return true()
     return core_audience.audience_includes(
         user,

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for models and forms)
 from flask_login import current_user
 
@@ -27,4 +26,3 @@ def translated(labels: Mapping[str, str]) -> dict[str, str]:
 
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale

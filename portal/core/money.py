@@ -1,27 +1,15 @@
-"""Money: integer öre in the database, one formatter ("600 000 kr") and one parser ("1 000,50")."""
+"""Money: integer öre in the database and one parser ("1 000,50"); portal.core.numbers shows it."""
 
 import re
 from decimal import Decimal, InvalidOperation
 
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
+from portal.core.numbers import format_money
 
-NBSP = "\u00a0"
 ABSURD_KRONOR = 10**12  # a trillion kronor: anything above is a typing mistake
 MAX_ORE = 2**31 - 1  # what the *_ore columns (integer) hold: 21 474 836,47 kr
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def format_money(ore: int | None, decimals: bool = False) -> str:
-    """600000_00 → "600 000 kr" (non-breaking spaces); öre shown only when asked or present."""
-    if ore is None:
-        return "–"
-    sign = "−" if ore < 0 else ""
-    kronor, rest = divmod(abs(ore), 100)
-    text = f"{kronor:,}".replace(",", NBSP)
-    if decimals or rest:
-        text += f",{rest:02d}"
-    return f"{sign}{text}{NBSP}kr"
 
 
 def parse_money(text: str, allow_negative: bool = False) -> int:

@@ -1,15 +1,25 @@
-"""Template filters and globals shared by every feature: money, Markdown, has_endpoint."""
+"""The templates' filters and globals, in one place: numbers, money, Markdown, is_staff, …"""
+
+from collections.abc import Callable
 
 from flask import Flask
+from flask_babel import get_locale
 
 from portal.core.dates import local_time
 from portal.core.markdown import markdown_excerpt, render_markdown
-from portal.core.money import format_money
+from portal.core.numbers import format_file_size, format_money, format_number, format_percent
 
 
-def register_template_filters(app: Flask) -> None:
+def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) -> None:
+    """Every filter and global the templates use, registered here once. Core imports no
+    feature, so the factory passes in the features' globals (`is_staff`, the templates' one
+    way to ask who is staff)."""
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["file_size"] = format_file_size
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = markdown_excerpt
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(feature_globals)

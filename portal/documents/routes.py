@@ -7,10 +7,10 @@ from urllib.parse import quote
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
-from portal.core.permissions import require_role
 from portal.documents import bp, filetypes, services, storage
 from portal.documents.forms import (
     FILE_HINT,
@@ -55,16 +55,6 @@ def too_large(error):
     return render_template("errors/error.html", code=413, detail=detail), 413
 
 
-@bp.app_template_filter("file_size")
-def file_size(size: int) -> str:
-    """1 234 567 bytes as "1,2 MB", Swedish style."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
 def _saved(form, change, message, target):
     """`save_form`, where an upload past DOCUMENT_MAX_BYTES becomes the 413 page with nothing
     kept."""
@@ -83,7 +73,7 @@ def _folder_or_404(folder_id: int) -> DocumentFolder:
 
 
 def _listing(folder: DocumentFolder | None):
-    manages = services.manages_documents(current_user)
+    manages = is_staff(current_user)
     return render_template(
         "documents/list.html",
         listing=services.folder_page(current_user, folder),
@@ -115,7 +105,7 @@ def _folder_choices(empty_label) -> list:
 
 
 @bp.route("/dokument/mappar/ny", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def new_folder():
     form = FolderForm(data={"parent_id": int_or_none(request.args.get("i"))})
     form.parent_id.choices = _folder_choices(_l("Överst (ingen mapp)"))
@@ -131,7 +121,7 @@ def new_folder():
 
 
 @bp.route("/dokument/mappar/<id:folder_id>/andra", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def rename_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
     form = RenameFolderForm(data={"name": folder.name})
@@ -147,7 +137,7 @@ def rename_folder(folder_id: int):
 
 
 @bp.route("/dokument/mappar/<id:folder_id>/flytta", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def move_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
     form = MoveFolderForm()
@@ -159,7 +149,7 @@ def move_folder(folder_id: int):
 
 
 @bp.route("/dokument/mappar/<id:folder_id>/ta-bort", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def delete_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
     if not ConfirmForm().validate_on_submit():
@@ -416,7 +406,7 @@ def delete_document(document_id: int):
 
 
 @bp.route("/dokument/papperskorg")
-@require_role("staff", "admin")
+@require_staff
 def document_bin():
     return _bin_page()
 
@@ -436,7 +426,7 @@ def _bin_page(error: str | None = None, status: int = 200):
 
 
 @bp.route("/dokument/papperskorg/<id:document_id>/aterstall", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def restore_from_bin(document_id: int):
     document = services.binned_document(document_id)
     if document is None:

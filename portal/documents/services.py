@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.permissions import is_staff
 from portal.core import after_commit, audit
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
@@ -52,14 +53,10 @@ METADATA = [
 ]
 
 
-def manages_documents(user: User) -> bool:
-    return user.is_authenticated and user.role in ("staff", "admin")
-
-
 def visible_to(user: User):
     """SQL condition on Document: not in the bin, and the user may read it. Search and every
     list here filter with it in the query."""
-    if manages_documents(user):
+    if is_staff(user):
         return Document.deleted_at.is_(None)
     conditions = [Document.visibility == "everyone", Document.created_by_id == user.id]
     if user.organisation_id is not None:
@@ -78,13 +75,13 @@ def visible_to(user: User):
 
 def may_upload(user: User, project: Project | None) -> bool:
     """Staff and admins anywhere; others to a project they are on."""
-    if manages_documents(user):
+    if is_staff(user):
         return True
     return project is not None and can_post_update(project, user)
 
 
 def may_upload_somewhere(user: User) -> bool:
-    if manages_documents(user):
+    if is_staff(user):
         return True
     mine = select(Project.id).where(is_mine(user, Project.id)).limit(1)
     return db.session.scalar(mine) is not None
@@ -93,7 +90,7 @@ def may_upload_somewhere(user: User) -> bool:
 def may_change(user: User, document: Document) -> bool:
     """Staff and admins, whoever uploaded it, and the editors of its project."""
     return (
-        manages_documents(user)
+        is_staff(user)
         or document.created_by_id == user.id
         or (document.project is not None and can_edit(document.project, user))
     )
@@ -102,7 +99,7 @@ def may_change(user: User, document: Document) -> bool:
 def upload_projects(user: User) -> list[tuple[int, str]]:
     """The projects the user may put documents in: all for staff, their own for others."""
     query = select(Project.id, Project.title).order_by(Project.title, Project.id)
-    if not manages_documents(user):
+    if not is_staff(user):
         query = query.where(is_mine(user, Project.id))
     return [tuple(row) for row in db.session.execute(query)]
 

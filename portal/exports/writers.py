@@ -19,7 +19,6 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KRONOR_FORMAT = "#,##0.00"

@@ -4,12 +4,12 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import feeds
+from portal.accounts.permissions import is_staff, require_staff
 from portal.core.audience import AUDIENCES
 from portal.core.dates import utcnow
 from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.pagination import requested_page
-from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.news import bp, services
 from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
@@ -31,11 +31,11 @@ def news_list():
     return render_template(
         "news/list.html",
         listing=listing,
-        waiting=services.waiting_news() if services.writes_news(current_user) else [],
+        waiting=services.waiting_news() if is_staff(current_user) else [],
         goal_areas=project_queries.goal_area_choices(),
         projects=services.tagged_projects(),
         statuses=translated(NEWS_STATUSES),
-        may_write=services.writes_news(current_user),
+        may_write=is_staff(current_user),
     )
 
 
@@ -56,7 +56,7 @@ def _item_page(item: NewsItem, comment_form: CommentForm, status: int = 200):
             may_change=lambda comment: services.may_change_comment(current_user, comment),
             statuses=translated(NEWS_STATUSES),
             audiences=translated(AUDIENCES),
-            may_write=services.writes_news(current_user),
+            may_write=is_staff(current_user),
         ),
         status,
     )
@@ -172,19 +172,19 @@ def _edit(item: NewsItem | None):
 
 
 @bp.route("/nyheter/ny", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def new_news():
     return _edit(None)
 
 
 @bp.route("/nyheter/<id:news_id>/andra", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def edit_news(news_id: int):
     return _edit(db.get_or_404(NewsItem, news_id))
 
 
 @bp.route("/nyheter/<id:news_id>/ta-bort", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def delete_news(news_id: int):
     item = db.get_or_404(NewsItem, news_id)
     if not ConfirmForm().validate_on_submit():

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, upd
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.permissions import STAFF_ROLES, is_staff
 from portal.core import audience as core_audience
 from portal.core.after_commit import send_after_commit
 from portal.core.audience import AudienceMessages, checked_audience, rows_by_id
@@ -37,10 +38,6 @@ AUDIENCE_MESSAGES = AudienceMessages(
 )
 
 
-def writes_news(user: User) -> bool:
-    return user.is_authenticated and user.role in ("staff", "admin")
-
-
 def is_out(now: datetime):
     """Published, or scheduled and its time has come."""
     return or_(
@@ -51,7 +48,7 @@ def is_out(now: datetime):
 
 def audience_includes(user: User):
     """Staff and admins read everything; others what is aimed at them."""
-    if writes_news(user):
+    if is_staff(user):
         return true()
     return core_audience.audience_includes(
         user,
@@ -76,7 +73,7 @@ class NewsPage(Paged):
 def readers_of(item: NewsItem) -> ColumnElement[bool]:
     """The users `audience_includes` lets read the item, as a condition on User: the same rule
     turned around, to find whom to tell about it."""
-    writers = User.role.in_(("staff", "admin"))
+    writers = User.role.in_(STAFF_ROLES)
     if item.audience == "everyone":
         return true()
     if item.audience == "organisations":
@@ -149,7 +146,7 @@ def waiting_news() -> list[NewsItem]:
 
 def readable_item(user: User, news_id: int) -> NewsItem | None:
     conditions = [NewsItem.id == news_id]
-    if not writes_news(user):
+    if not is_staff(user):
         conditions += [is_out(utcnow()), audience_includes(user)]
     return db.session.scalar(
         select(NewsItem)
@@ -258,7 +255,7 @@ def publish_due_news(now: datetime | None = None) -> list[int]:
 
 def may_change_comment(user: User, comment: NewsComment) -> bool:
     """Its author; staff and admins moderate."""
-    return comment.author_id == user.id or writes_news(user)
+    return comment.author_id == user.id or is_staff(user)
 
 
 def comment_of(item: NewsItem, comment_id: int) -> NewsComment | None:

@@ -4,9 +4,9 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ORGANISATION_KINDS
+from portal.accounts.permissions import require_staff
 from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
-from portal.core.permissions import require_role
 from portal.extensions import db
 from portal.projects import bp, contacts
 from portal.projects.contacts_forms import FunderContactForm, RemoveContactForm
@@ -44,7 +44,7 @@ def _save_contact(funder, contact, form, template: str, **context):
 
 
 @bp.route("/finansiarer")
-@require_role("staff", "admin")
+@require_staff
 def funders():
     return render_template(
         "projects/funders.html",
@@ -54,7 +54,7 @@ def funders():
 
 
 @bp.route("/finansiarer/<id:organisation_id>/kontakter", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def funder_contacts(organisation_id: int):
     funder = _funder(organisation_id)
     return _save_contact(
@@ -68,7 +68,7 @@ def funder_contacts(organisation_id: int):
 
 
 @bp.route("/finansiarer/<id:organisation_id>/kontakter/<id:contact_id>", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def edit_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)
     contact = found_or_404(contacts.contact_of(funder, contact_id))
@@ -78,7 +78,7 @@ def edit_funder_contact(organisation_id: int, contact_id: int):
 
 
 @bp.route("/finansiarer/<id:organisation_id>/kontakter/<id:contact_id>/ta-bort", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def delete_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)
     contact = found_or_404(contacts.contact_of(funder, contact_id))

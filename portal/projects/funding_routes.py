@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
-from portal.core.money import format_money
+from portal.core.numbers import amount_for_form
 from portal.extensions import db
 from portal.projects import bp, funding
 from portal.projects.funding_forms import (
@@ -81,7 +81,7 @@ def _grant_form(project, grant):
         data = {
             "funder_id": grant.funder_id,
             "case_number": grant.case_number,
-            "amount": format_money(grant.amount_ore).removesuffix("\u00a0kr"),
+            "amount": amount_for_form(grant.amount_ore),
             "decided_on": grant.decided_on,
             "period_starts_on": grant.period_starts_on,
             "period_ends_on": grant.period_ends_on,
@@ -154,7 +154,7 @@ def _edit_contribution(project, contribution):
     if contribution is not None:
         data = {
             "organisation_id": contribution.organisation_id,
-            "amount": format_money(contribution.amount_ore).removesuffix("\u00a0kr"),
+            "amount": amount_for_form(contribution.amount_ore),
             "kind": contribution.kind,
         }
     form = ContributionForm(data=data)
@@ -219,7 +219,7 @@ def _edit_budget_line(project, line):
         data = {
             "category": line.category,
             "description": line.description,
-            "planned": format_money(line.planned_ore).removesuffix("\u00a0kr"),
+            "planned": amount_for_form(line.planned_ore),
             "financed_by": source,
         }
     form = BudgetLineForm(data=data)
@@ -279,7 +279,7 @@ def _edit_expense(project, expense):
     if expense is not None:
         data = {
             "spent_on": expense.spent_on,
-            "amount": format_money(expense.amount_ore).removesuffix("\u00a0kr"),
+            "amount": amount_for_form(expense.amount_ore),
             "text": expense.text,
             "budget_line_id": expense.budget_line_id,
         }

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Organisation
+from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_HEALTH,
@@ -135,15 +136,6 @@ def goal_area_page(area_id: int, today: date | None = None) -> GoalAreaPage | No
     )
 
 
-def format_quantity(value) -> str:
-    """1234.50 → "1 234,5": Swedish digit grouping and decimal comma, no trailing zeros."""
-    number = Decimal(value)
-    whole, _, decimals = f"{number:,.2f}".partition(".")
-    decimals = decimals.rstrip("0")
-    text = whole.replace(",", "\u00a0")
-    return f"{text},{decimals}" if decimals else text
-
-
 @dataclass
 class _IndicatorSum:
     unit: str
@@ -153,17 +145,18 @@ class _IndicatorSum:
 
     @property
     def target_text(self) -> str:
-        return "–" if self.target is None else format_quantity(self.target)
+        return "–" if self.target is None else format_number(self.target)
 
     @property
     def actual_text(self) -> str:
-        return format_quantity(self.actual)
+        return format_number(self.actual)
 
     @property
-    def percent(self) -> int | None:
+    def share(self) -> Decimal | None:
+        """How much of the target is reached, as a ratio (0.45 is shown "45 %")."""
         if not self.target:
             return None
-        return int(self.actual * 100 / Decimal(self.target))
+        return self.actual / Decimal(self.target)
 
 
 @dataclass

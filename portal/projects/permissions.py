@@ -3,12 +3,8 @@
 from flask import abort
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_staff
 from portal.projects.models import Project
-
-
-def is_manager(user: User) -> bool:
-    """County library staff and admins create and edit every project."""
-    return user.role in ("staff", "admin")
 
 
 def can_edit(project: Project, user: User) -> bool:
@@ -16,7 +12,7 @@ def can_edit(project: Project, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        is_manager(user)
+        is_staff(user)
         or project.lead_id == user.id
         or any(member.id == user.id for member in project.team)
     )
@@ -33,9 +29,4 @@ def can_post_update(project: Project, user: User) -> bool:
 
 def require_edit(project: Project, user: User) -> None:
     if not can_edit(project, user):
-        abort(403)
-
-
-def require_post_update(project: Project, user: User) -> None:
-    if not can_post_update(project, user):
         abort(403)

@@ -486,17 +486,6 @@ def measurements_of(project: Project) -> list[Measurement]:
     )
 
 
-def format_number(value: Decimal | None) -> str:
-    """12.50 → "12,5", 400.00 → "400" (Swedish decimal comma, thin thousands)."""
-    if value is None:
-        return "–"
-    value = Decimal(value).quantize(Decimal("0.01"))
-    text = f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
-    if text.endswith(",00"):
-        return text[:-3]
-    return text[:-1] if text.endswith("0") else text
-
-
 # --- History and following -----------------------------------------------------------------
 
 

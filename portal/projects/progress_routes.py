@@ -5,9 +5,11 @@ from datetime import date
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from portal.accounts.permissions import is_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
+from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects import bp, progress
 from portal.projects.lookup import editable_project, found_or_404, project_by_slug
@@ -15,7 +17,6 @@ from portal.projects.models import PROJECT_HEALTH
 from portal.projects.permissions import (
     can_edit,
     can_post_update,
-    is_manager,
 )
 from portal.projects.progress_forms import (
     ActionForm,
@@ -25,8 +26,6 @@ from portal.projects.progress_forms import (
 )
 
 NOBODY = ("", _l("Ingen vald"))
-bp.add_app_template_global(is_manager, "is_manager")
-bp.add_app_template_filter(progress.format_number, "number")
 
 
 def _action_done():
@@ -227,7 +226,7 @@ def _edit_indicator(project, indicator):
         data = {
             "name": indicator.name,
             "unit": indicator.unit,
-            "target": progress.format_number(indicator.target) if indicator.target else "",
+            "target": format_number(indicator.target) if indicator.target else "",
             "target_group_id": indicator.target_group_id,
             "goal_area_id": indicator.goal_area_id,
         }
@@ -309,7 +308,7 @@ def delete_measurement(slug: str, measurement_id: int):
 @bp.route("/projekt/<slug>/historik")
 @login_required
 def history(slug: str):
-    if not is_manager(current_user):
+    if not is_staff(current_user):
         abort(403)
     project = project_by_slug(slug)
     return render_template(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.permissions import STAFF_ROLES
 from portal.core.forms import int_or_none
 from portal.core.markdown import render_markdown
 from portal.core.pagination import Paged
@@ -131,6 +132,7 @@ def _conditions(filters: ProjectFilters, skip: str | tuple = ()) -> list:
 
 
 def _running_in(year: int):
+    """A project runs in `year` if it has started by its end and not ended before its start."""
     return and_(
         Project.starts_on.is_not(None),
         Project.starts_on <= date(year, 12, 31),
@@ -142,11 +144,6 @@ def filter_conditions(filters: ProjectFilters) -> list:
     """The WHERE clauses of the list's filters, for other read models of the same projects
     (the list's downloads, the statistics page)."""
     return _conditions(filters)
-
-
-def running_in(year: int):
-    """A project runs in `year` if it has started by its end and not ended before its start."""
-    return _running_in(year)
 
 
 def projects_for_export(filters: ProjectFilters) -> list:
@@ -521,7 +518,7 @@ def staff_choices() -> list[tuple[int, str]]:
     return _pairs(
         db.session.execute(
             select(User.id, User.name)
-            .where(User.role.in_(("staff", "admin")), User.active.is_(True))
+            .where(User.role.in_(STAFF_ROLES), User.active.is_(True))
             .order_by(User.name, User.id)
         )
     )

@@ -7,17 +7,17 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
-from portal.core.permissions import require_role
 from portal.core.read_cache import cached_fragment
 from portal.extensions import db
 from portal.projects import bp, models, queries, services  # noqa: F401
 from portal.projects.forms import ConfirmForm, ParticipantForm, ProjectForm
 from portal.projects.lookup import project_by_slug
 from portal.projects.models import PARTICIPANT_ROLES, PROJECT_HEALTH, PROJECT_STATUSES
-from portal.projects.permissions import can_edit, is_manager, require_edit
+from portal.projects.permissions import can_edit, require_edit
 
 CHOOSE = ("", _l("Välj"))
 NO_LEAD = ("", _l("Ingen projektledare"))
@@ -36,7 +36,7 @@ def project_list():
             "health_labels": translated(PROJECT_HEALTH),
         },
     )
-    return render_template("projects/list.html", body=body, may_create=is_manager(current_user))
+    return render_template("projects/list.html", body=body, may_create=is_staff(current_user))
 
 
 @bp.route("/projekt/<slug>")
@@ -115,7 +115,7 @@ def _fields(form: ProjectForm) -> dict:
 
 
 @bp.route("/projekt/nytt", methods=["GET", "POST"])
-@require_role("staff", "admin")
+@require_staff
 def new_project():
     form = _project_form()
     response = save_form(
@@ -154,13 +154,13 @@ def _edit_page(project, form: ProjectForm, delete_form: ConfirmForm) -> str:
         form=form,
         project=project,
         delete_form=delete_form,
-        may_delete=is_manager(current_user),
+        may_delete=is_staff(current_user),
         active_tab="overview",
     )
 
 
 @bp.route("/projekt/<slug>/ta-bort", methods=["POST"])
-@require_role("staff", "admin")
+@require_staff
 def delete_project(slug: str):
     project = project_by_slug(slug)
     delete_form = ConfirmForm()

@@ -10,6 +10,7 @@ from slugify import slugify
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.permissions import is_staff
 from portal.core import audit
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
@@ -126,7 +127,7 @@ def _lead(lead_id) -> User | None:
     if lead_id is None:
         return None
     lead = db.session.get(User, lead_id)
-    if lead is None or not lead.active or lead.role not in ("staff", "admin"):
+    if lead is None or not lead.active or not is_staff(lead):
         raise ValidationError(
             str(_l("Projektledaren ska vara anställd på länsbiblioteket.")), "lead_id"
         )

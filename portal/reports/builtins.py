@@ -84,39 +84,57 @@ def active_templates() -> list[ReportTemplate]:
     )
 
 
-def ensure_builtin_templates() -> list[ReportTemplate]:
-    """Create the built-in templates that are missing (by name); returns both. No commit."""
+def builtin_templates() -> list[dict]:
+    """The built-in templates as rows: name, description, the funder's name (or None) and the
+    sections. Migration 0018 holds a copy of these; a change here needs a revision too
+    (tests/test_migrations.py compares the two)."""
+    return [
+        {
+            "name": GENERAL_NAME,
+            "description": "Allmän lägesrapport för vilken finansiär som helst.",
+            "funder_name": None,
+            "sections": _sections(GENERAL_SECTIONS),
+        },
+        {
+            "name": KULTURRADET_NAME,
+            "description": "Avsnitten följer Kulturrådets redovisningsformulär i e-tjänsten.",
+            "funder_name": KULTURRADET_NAME,
+            "sections": _sections(KULTURRADET_SECTIONS),
+        },
+    ]
+
+
+def add_builtin_templates() -> list[ReportTemplate]:
+    """Add the built-in templates that are missing (by name) and give a built-in template
+    without a funder its funder once that organisation exists; returns both. No commit.
+
+    Migration 0018 seeds them in a migrated database; the demo and the tests, whose schema
+    comes from `create_all`, call this. No page does: a GET changes nothing."""
     existing = {
         template.name: template
         for template in db.session.scalars(
             select(ReportTemplate).where(ReportTemplate.name.in_([GENERAL_NAME, KULTURRADET_NAME]))
         )
     }
-    kulturradet = db.session.scalar(select(Organisation).where(Organisation.name == "Kulturrådet"))
-    wanted = [
-        (
-            GENERAL_NAME,
-            "Allmän lägesrapport för vilken finansiär som helst.",
-            None,
-            GENERAL_SECTIONS,
-        ),
-        (
-            KULTURRADET_NAME,
-            "Avsnitten följer Kulturrådets redovisningsformulär i e-tjänsten.",
-            kulturradet.id if kulturradet else None,
-            KULTURRADET_SECTIONS,
-        ),
-    ]
-    for name, description, funder_id, rows in wanted:
-        if name not in existing:
+    for row in builtin_templates():
+        funder = _organisation_named(row["funder_name"])
+        template = existing.get(row["name"])
+        if template is None:
             template = ReportTemplate(
-                name=name,
-                description=description,
-                funder_id=funder_id,
-                sections=_sections(rows),
+                name=row["name"],
+                description=row["description"],
+                sections=row["sections"],
                 is_builtin=True,
             )
             db.session.add(template)
-            existing[name] = template
+            existing[row["name"]] = template
+        if template.is_builtin and template.funder_id is None and funder is not None:
+            template.funder_id = funder.id
     db.session.flush()
     return [existing[GENERAL_NAME], existing[KULTURRADET_NAME]]
+
+
+def _organisation_named(name: str | None) -> Organisation | None:
+    if name is None:
+        return None
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))

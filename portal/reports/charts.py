@@ -12,7 +12,7 @@ from html import escape
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal.projects.progress import format_number
+from portal.core.numbers import format_number, format_percent
 
 WIDTH = 640
 BAR_HEIGHT = 22
@@ -20,12 +20,6 @@ ROW_GAP = 18
 LABEL_WIDTH = 230
 TOP = 8
 _ids = itertools.count(1)
-
-
-def _number(value: float) -> str:
-    from decimal import Decimal
-
-    return format_number(Decimal(str(value)))
 
 
 def target_bar_chart(title: str, bars: list[dict], chart_id: str | None = None) -> Markup:
@@ -39,12 +33,12 @@ def target_bar_chart(title: str, bars: list[dict], chart_id: str | None = None) 
     target_x = LABEL_WIDTH + plot_width * 100 / scale_max
     descriptions = [
         _(
-            "%(label)s: %(value)s av målet %(target)s %(unit)s (%(share)d %%)",
+            "%(label)s: %(value)s av målet %(target)s %(unit)s (%(share)s)",
             label=bar["label"],
-            value=_number(bar["value"]),
-            target=_number(bar["target"]),
+            value=format_number(bar["value"]),
+            target=format_number(bar["target"]),
             unit=bar.get("unit", ""),
-            share=round(_share(bar)),
+            share=format_percent(_share(bar) / 100),
         )
         for bar in bars
     ]
@@ -66,7 +60,7 @@ def target_bar_chart(title: str, bars: list[dict], chart_id: str | None = None) 
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar_width:.1f}" height="{BAR_HEIGHT}" '
             f'fill="#1f5f8b"/>',
             f'<text x="{LABEL_WIDTH + bar_width + 6:.1f}" y="{y + 15}" font-size="13" '
-            f'fill="#1a1a1a">{round(share)} %</text>',
+            f'fill="#1a1a1a">{format_percent(share / 100)}</text>',
         ]
     parts += [
         f'<line x1="{target_x:.1f}" y1="{TOP - 4}" x2="{target_x:.1f}" y2="{height - 20}" '

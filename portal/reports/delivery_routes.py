@@ -65,9 +65,3 @@ def pdf(slug: str, report_id: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.app_template_global()
-def report_recipients(report: Report):
-    """For templates/reports/_send.html: who the send button would email."""
-    return delivery.recipients_of(report)

@@ -3,8 +3,9 @@
 from flask import abort
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_staff
 from portal.projects.models import Project
-from portal.projects.permissions import can_edit, is_manager
+from portal.projects.permissions import can_edit
 
 
 def can_manage_reports(project: Project, user: User) -> bool:
@@ -14,7 +15,7 @@ def can_manage_reports(project: Project, user: User) -> bool:
 
 def can_approve_reports(user: User) -> bool:
     """Approving a report to a funder is for county library staff and admins."""
-    return bool(user.is_authenticated) and is_manager(user)
+    return is_staff(user)
 
 
 def require_manage_reports(project: Project, user: User) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.permissions import STAFF_ROLES
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
@@ -19,7 +20,7 @@ from portal.projects import funding
 from portal.projects.lookup import found_or_404, project_by_slug
 from portal.projects.models import Grant
 from portal.reports import bp, services
-from portal.reports.builtins import active_templates, ensure_builtin_templates, template_for_grant
+from portal.reports.builtins import active_templates, template_for_grant
 from portal.reports.document import chart_svg, render_document
 from portal.reports.forms import ActionForm, NewReportForm, ReportTextsForm, ReviewForm
 from portal.reports.models import (
@@ -31,17 +32,11 @@ from portal.reports.models import (
 )
 from portal.reports.permissions import (
     can_approve_reports,
-    can_manage_reports,
     require_manage_reports,
 )
 from portal.reports.template_admin import template_choices
 
 CHOOSE = ("", _l("Välj"))
-
-
-@bp.app_template_global("can_manage_reports")
-def _can_manage_reports(project, user) -> bool:
-    return can_manage_reports(project, user)
 
 
 def _project(slug: str):
@@ -104,7 +99,6 @@ def _grant_choices(project) -> list[tuple[int, str]]:
 @login_required
 def new(slug: str):
     project = _project(slug)
-    ensure_builtin_templates()
     data = None
     if request.method == "GET":
         grant_id = request.args.get("grant", type=parse_id)
@@ -136,8 +130,6 @@ def new(slug: str):
             db.session.commit()
             flash_success(_l("Utkastet är skapat. Läs igenom och fyll i texterna."))
             return _to_report(project, report)
-    else:
-        db.session.commit()  # the built-in templates, if they were missing
     return render_template("reports/new.html", project=project, form=form, active_tab="reports")
 
 
@@ -163,7 +155,7 @@ def _texts_form(report, version, formdata=None):
 def _reviewer_choices(project) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(User.id, User.name)
-        .where(User.role.in_(("staff", "admin")), User.active.is_(True), User.id != current_user.id)
+        .where(User.role.in_(STAFF_ROLES), User.active.is_(True), User.id != current_user.id)
         .order_by(User.name)
     )
     return [(row.id, row.name) for row in rows]

@@ -21,7 +21,7 @@ from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
 from portal.notifications.preferences import notify
 from portal.projects.models import Grant, Project
-from portal.reports.builtins import active_templates, ensure_builtin_templates, template_for_grant
+from portal.reports.builtins import active_templates, template_for_grant
 from portal.reports.models import Report
 from portal.reports.services import create_report
 
@@ -59,7 +59,6 @@ def draft_recurring_reports(today: date | None = None) -> list[Report]:
     ).all()
     if not grants:
         return []
-    ensure_builtin_templates()
     templates = active_templates()
     drafted = []
     for grant in grants:

@@ -18,6 +18,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import User
+from portal.accounts.permissions import is_staff
 from portal.core.dates import utcnow
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.i18n import _l
@@ -258,7 +259,7 @@ def request_review(report: Report, actor: User, reviewer: User | None = None) ->
         raise ValidationError(
             _l("Välj någon annan än dig själv som granskare."), field="reviewer_id"
         )
-    if reviewer is not None and (reviewer.role not in ("staff", "admin") or not reviewer.active):
+    if reviewer is not None and (not is_staff(reviewer) or not reviewer.active):
         raise ValidationError(_l("Välj en granskare bland personalen."), field="reviewer_id")
     report.state = "in_review"
     report.review_requested_by_id = actor.id
@@ -370,7 +371,3 @@ def _freeze_sent_reports(session: Session, flush_context, instances) -> None:
             continue
         if report.state == "sent" or _committed_state(report) == "sent":
             raise NotAllowed(SENT_IS_FROZEN)
-
-
-def is_frozen(report: Report) -> bool:
-    return report.state == "sent"

@@ -13,7 +13,6 @@ from portal.extensions import db
 from portal.projects import funding
 from portal.projects.lookup import found_or_404
 from portal.reports import bp, template_admin
-from portal.reports.builtins import ensure_builtin_templates
 from portal.reports.forms import TEMPLATE_ROWS, TemplateForm
 from portal.reports.models import ReportTemplate
 from portal.reports.sources import source_choices, sources
@@ -22,8 +21,6 @@ from portal.reports.sources import source_choices, sources
 @bp.route("/admin/rapportmallar")
 @require_role("admin")
 def templates():
-    ensure_builtin_templates()
-    db.session.commit()
     return render_template(
         "reports/templates.html",
         templates=template_admin.templates(),

@@ -2,7 +2,7 @@
 
 from flask import abort, render_template, request
 
-from portal.core.permissions import require_role
+from portal.accounts.permissions import require_staff
 from portal.core.read_cache import cached_fragment
 from portal.exports.writers import download
 from portal.extensions import db
@@ -10,7 +10,7 @@ from portal.statistics import bp, queries, snapshots, tables
 
 
 @bp.route("/statistik")
-@require_role("staff", "admin")
+@require_staff
 def statistics_page():
     filters = queries.StatisticsFilters.from_args(request.args)
     snapshot = snapshots.snapshot_of(filters)
@@ -35,7 +35,7 @@ def _body_context(filters, snapshot) -> dict:
 
 
 @bp.route("/statistik/<slug>.<any(csv, xlsx):file_format>")
-@require_role("staff", "admin")
+@require_staff
 def download_table(slug: str, file_format: str):
     spec = tables.BY_SLUG.get(slug)
     if spec is None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from markupsafe import Markup
 
 from portal.core.i18n import _l, translated
-from portal.core.money import NBSP, format_money
+from portal.core.numbers import format_money, format_number
 from portal.exports.writers import kronor
 from portal.projects.models import PROJECT_STATUSES
 from portal.statistics.charts import bar_chart
@@ -99,14 +98,6 @@ TABLES = (
 BY_SLUG = {spec.slug: spec for spec in TABLES}
 
 
-def format_number(value: Decimal | int | None) -> str:
-    """12345.50 → "12 345,5" (Swedish: spaces between thousands, a decimal comma)."""
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}".replace(",", NBSP).replace(".", ",")
-    return text.removesuffix(",00")
-
-
 def _shown(kind: str, value, statuses: dict) -> str:
     if kind == MONEY:
         return format_money(value)
@@ -115,7 +106,7 @@ def _shown(kind: str, value, statuses: dict) -> str:
     if kind == STATUS:
         return statuses.get(value, value)
     if kind in (COUNT, NUMBER):
-        return format_number(value) if kind == NUMBER else f"{value:,}".replace(",", NBSP)
+        return format_number(value)
     return value
 
 
@@ -182,7 +173,7 @@ def _view(spec: TableSpec, statistics: Statistics, statuses: dict) -> TableView:
             str(spec.title),
             f"summary-{spec.slug}",
             [(row[0], value[-1]) for row, value in zip(rows, values, strict=True)],
-            format_money if spec.kinds[-1] == MONEY else _shown_count,
+            format_money if spec.kinds[-1] == MONEY else format_number,
         )
     return TableView(
         spec=spec,
@@ -192,7 +183,3 @@ def _view(spec: TableSpec, statistics: Statistics, statuses: dict) -> TableView:
         summary=summary,
         chart=chart,
     )
-
-
-def _shown_count(value: int) -> str:
-    return f"{value:,}".replace(",", NBSP)

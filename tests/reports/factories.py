@@ -14,7 +14,7 @@ from portal.projects.models import (
     ProgressUpdate,
 )
 from portal.reports import services
-from portal.reports.builtins import KULTURRADET_NAME, ensure_builtin_templates
+from portal.reports.builtins import KULTURRADET_NAME, add_builtin_templates
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project, make_target_group
 from tests.projects.funding_factories import (
@@ -35,7 +35,8 @@ def organisation(name, kind="municipal_library", **fields):
 
 def bokstart_project(lead=None, slug="bokstart-vasternorrland"):
     """Kulturrådet grant 600 000 kr (KUR 2015/1234, 2016-01-01–2017-02-28), the region's
-    150 000 kr and Kramfors' 50 000 kr; budget 800 000 kr, so costs equal financing."""
+    150 000 kr and Kramfors' 50 000 kr; budget 800 000 kr, so costs equal financing. The
+    built-in report templates are there, as in a migrated database."""
     lead = lead or make_user(role="member", name="Lena Ledare", email=f"lena@{slug}.example")
     kramfors = organisation("Kramfors bibliotek", municipality_name="Kramfors")
     timra = organisation("Timrå bibliotek", municipality_name="Timrå")
@@ -141,12 +142,13 @@ def bokstart_project(lead=None, slug="bokstart-vasternorrland"):
             ),
         ]
     )
+    add_builtin_templates()  # as migration 0018 and the demo do
     db.session.commit()
     return project
 
 
 def kulturradet_template():
-    templates = ensure_builtin_templates()
+    templates = add_builtin_templates()
     db.session.commit()
     return next(template for template in templates if template.name == KULTURRADET_NAME)
 

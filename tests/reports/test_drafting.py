@@ -82,9 +82,9 @@ def test_milestones_reached_and_missed_in_the_period(app):
 
 def _general_template():
     from portal.extensions import db
-    from portal.reports.builtins import GENERAL_NAME, ensure_builtin_templates
+    from portal.reports.builtins import GENERAL_NAME, add_builtin_templates
 
-    templates = ensure_builtin_templates()
+    templates = add_builtin_templates()
     db.session.commit()
     return next(t for t in templates if t.name == GENERAL_NAME)
 

@@ -1,10 +1,11 @@
 """The report pages in the browser's place: archive, new, editor, preview, versions, buttons."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.reports import services
-from portal.reports.models import Report
+from portal.reports.builtins import KULTURRADET_NAME
+from portal.reports.models import Report, ReportTemplate
 from tests.factories import make_user
 from tests.queries import counted_statements
 from tests.reports.factories import bokstart_project, make_report
@@ -43,10 +44,25 @@ def test_staff_creates_a_kulturradet_report_for_the_grant(client, login_as):
     assert report.period_ends_on.isoformat() == "2016-06-30"
 
 
-def _kulturradet_id():
-    from portal.reports.builtins import KULTURRADET_NAME
-    from portal.reports.models import ReportTemplate
+def test_the_new_report_page_writes_nothing_even_without_templates(client, login_as):
+    """It used to make the built-in templates on a visit; migration 0018 does that now."""
+    login_as("staff")
+    project = bokstart_project()
+    db.session.execute(delete(ReportTemplate))
+    db.session.commit()
+    with counted_statements() as statements:
+        page = client.get(f"/projekt/{project.slug}/rapporter/ny?grant={project.grants[0].id}")
+    assert page.status_code == 200
+    writes = [
+        statement
+        for statement in statements
+        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
+    assert db.session.scalar(select(func.count()).select_from(ReportTemplate)) == 0
 
+
+def _kulturradet_id():
     return db.session.scalar(
         select(ReportTemplate.id).where(ReportTemplate.name == KULTURRADET_NAME)
     )
@@ -55,7 +71,6 @@ def _kulturradet_id():
 def test_period_outside_the_grant_shows_the_message_beside_the_field(client, login_as):
     login_as("staff")
     project = bokstart_project()
-    client.get(f"/projekt/{project.slug}/rapporter/ny")  # makes the built-in templates
     response = client.post(
         f"/projekt/{project.slug}/rapporter/ny",
         data={

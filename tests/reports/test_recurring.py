@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import FunderContact
 from portal.reports import delivery, schedule, tasks
-from portal.reports.builtins import ensure_builtin_templates
+from portal.reports.builtins import add_builtin_templates
 from portal.reports.models import Report, ReportTemplate
 from portal.reports.services import NotAllowed
 from tests.factories import make_organisation, make_user
@@ -25,12 +25,15 @@ def bokstart_grant(recurrence="quarterly", **fields):
     project = make_project("Bokstart i hela länet", slug="bokstart-i-hela-lanet", lead=lead)
     fields.setdefault("period_starts_on", date(2016, 1, 1))
     fields.setdefault("period_ends_on", date(2016, 12, 31))
-    return make_grant(
+    grant = make_grant(
         project,
         funder=make_organisation("Kulturrådet", kind="funder"),
         report_recurrence=recurrence,
         **fields,
     )
+    add_builtin_templates()  # as migration 0018 and the demo do
+    db.session.commit()
+    return grant
 
 
 def reports() -> list[Report]:
@@ -89,7 +92,6 @@ def test_a_grant_without_recurrence_gets_no_draft(app):
 
 def test_the_funders_own_template_is_used_when_it_has_one(app):
     grant = bokstart_grant("quarterly")
-    ensure_builtin_templates()
     own = db.session.scalar(select(ReportTemplate).where(ReportTemplate.name == "Kulturrådet"))
     own.funder_id = grant.funder_id
     (report,) = schedule.draft_recurring_reports(date(2016, 4, 1))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select, union_all
 
 from portal.accounts.models import Organisation
-from portal.core.money import format_money
+from portal.core.numbers import format_money
 from portal.extensions import db
 from portal.projects.models import BUDGET_CATEGORIES, BudgetLine, Contribution, Expense, Grant
 from portal.reports.sources import Draft, Period

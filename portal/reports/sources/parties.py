@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.accounts.models import ORGANISATION_KINDS, Organisation, User
-from portal.core.money import format_money
+from portal.core.numbers import format_money, format_number
 from portal.extensions import db
 from portal.projects.models import (
     PARTICIPANT_ROLES,
@@ -19,7 +19,6 @@ from portal.projects.models import (
     TargetGroup,
     project_target_groups,
 )
-from portal.projects.progress import format_number
 from portal.reports.sources import Draft, Period
 
 

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from portal.accounts.models import User
+from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
-from portal.projects.progress import format_number
 from portal.reports.sources import Draft, Period
 
 UPDATE_EXCERPT_CHARS = 600
