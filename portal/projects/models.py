@@ -373,22 +373,3 @@ class Measurement(db.Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="measurements")
     update: Mapped[ProgressUpdate | None] = relationship(back_populates="measurements")
-
-
-class AuditEntry(db.Model):
-    """Who changed what: one row per create, update or delete, with the fields old → new."""
-
-    __tablename__ = "audit_entries"
-    read_cache_ignored = True
-    __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    action: Mapped[str] = mapped_column(String(16))
-    entity: Mapped[str] = mapped_column(String(50))
-    entity_id: Mapped[int | None]
-    changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
