@@ -9,13 +9,13 @@ from portal.calendar.forms import DeleteEventForm, EventForm
 from portal.calendar.ical import calendar_feed
 from portal.calendar.models import Event
 from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
-from portal.core.audience import AUDIENCES
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, show_error
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
+from portal.projects.audience import AUDIENCES
 
 FEED = "calendar"
 

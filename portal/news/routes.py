@@ -4,7 +4,6 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import feeds
-from portal.core.audience import AUDIENCES
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, int_or_none, select_choices, show_error
@@ -16,6 +15,7 @@ from portal.news import bp, services
 from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
 from portal.news.models import NEWS_STATUSES, NewsItem
 from portal.projects import queries as project_queries
+from portal.projects.audience import AUDIENCES
 
 FEED = "news"
 

@@ -11,9 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, upd
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.core import audience as core_audience
 from portal.core.after_commit import send_after_commit
-from portal.core.audience import AudienceMessages, checked_audience, rows_by_id
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
@@ -27,6 +25,8 @@ from portal.news.models import (
     news_organisations,
     news_projects,
 )
+from portal.projects import audience as shared_audience
+from portal.projects.audience import AudienceMessages, checked_audience, rows_by_id
 from portal.projects.models import GoalArea, Project, ProjectParticipant, project_team
 
 PER_PAGE = 20
@@ -53,7 +53,7 @@ def audience_includes(user: User):
     """Staff and admins read everything; others what is aimed at them."""
     if writes_news(user):
         return true()
-    return core_audience.audience_includes(
+    return shared_audience.audience_includes(
         user,
         NewsItem.audience,
         NewsItem.audience_project_id,
