@@ -56,7 +56,7 @@ class NewsItem(db.Model):
     audience_project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL")
     )
-    # Set once, when the item's readers were notified (portal/notifications/news.py): an item
+    # Set once, when the item's readers were notified (portal/news/announce.py): an item
     # published, unpublished and published again is not sent twice.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

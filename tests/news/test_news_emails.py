@@ -8,12 +8,13 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.news import announce
 from portal.news import services as news_services
 from portal.news import tasks as news_tasks
+from portal.news.announce import fan_out_news
 from portal.news.models import NewsItem
-from portal.notifications import news, preferences
+from portal.notifications import preferences
 from portal.notifications.models import DigestEntry, OutboundEmail
-from portal.notifications.tasks import fan_out_news
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 
@@ -122,7 +123,7 @@ def test_each_reader_gets_their_own_unsubscribe_address_in_their_language(app, c
         row = rows[user.email]
         assert row.list_unsubscribe == preferences.unsubscribe_url(user.id, ["news"])
         assert row.list_unsubscribe in row.text_body and row.list_unsubscribe in row.html_body
-        assert news.UNSUBSCRIBE_PLACEHOLDER not in row.text_body + row.html_body
+        assert announce.UNSUBSCRIBE_PLACEHOLDER not in row.text_body + row.html_body
 
     client.post(rows[english.email].list_unsubscribe.removeprefix("http://portal.test"))
     db.session.expire_all()
@@ -202,7 +203,7 @@ def test_readers_are_exactly_those_who_may_read_the_item(app):
         published(audience="project", audience_project=project),
     ]
     for item in items:
-        readers = set(db.session.scalars(select(User.id).where(news_services.readers_of(item))))
+        readers = set(db.session.scalars(select(User.id).where(announce.readers_of(item))))
         allowed = {
             person.id
             for person in people
