@@ -7,6 +7,7 @@ show, so a screen reader gets the figures; the document shows the same figures a
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from html import escape
 
 from flask_babel import gettext as _
@@ -23,8 +24,6 @@ _ids = itertools.count(1)
 
 
 def _number(value: float) -> str:
-    from decimal import Decimal
-
     return format_number(Decimal(str(value)))
 
 

@@ -20,7 +20,7 @@ from portal.projects.models import (
     project_target_groups,
 )
 from portal.projects.progress import format_number
-from portal.reports.sources import Draft, Period
+from portal.reports.sources.period import Draft, Period
 
 
 def _participants(period: Period):
