@@ -17,6 +17,7 @@ from portal.notifications import preferences
 from portal.notifications.models import DigestEntry, OutboundEmail
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
+from tests.queries import counted_statements
 
 pytestmark = pytest.mark.both_databases
 
@@ -217,8 +218,6 @@ def test_readers_are_exactly_those_who_may_read_the_item(app):
 
 
 def test_fan_out_writes_the_outbox_in_a_fixed_number_of_statements(app):
-    from tests.queries import counted_statements
-
     for n in range(30):
         wants_news("immediately" if n % 2 else "daily")
     item = published()

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.reports import services
-from portal.reports.models import Report
+from portal.reports.builtins import KULTURRADET_NAME
+from portal.reports.models import Report, ReportTemplate
 from tests.factories import make_user
 from tests.queries import counted_statements
 from tests.reports.factories import bokstart_project, make_report
@@ -44,9 +45,6 @@ def test_staff_creates_a_kulturradet_report_for_the_grant(client, login_as):
 
 
 def _kulturradet_id():
-    from portal.reports.builtins import KULTURRADET_NAME
-    from portal.reports.models import ReportTemplate
-
     return db.session.scalar(
         select(ReportTemplate.id).where(ReportTemplate.name == KULTURRADET_NAME)
     )
