@@ -8,12 +8,12 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.dates import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 
 log = logging.getLogger(__name__)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who changed what: one row per create, update or delete, with the fields old → new.
 
     Projects, accounts and documents all write it, so it lives here; the actor is named by

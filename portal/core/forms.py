@@ -1,6 +1,7 @@
 """Form helpers: show a service's error beside its field, keep what was typed; a Swedish
 date-and-time field."""
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import flash
@@ -89,6 +90,7 @@ class SwedishDateTimeField(DateTimeLocalField):
 
     widget = TextInput()
     formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+    data: datetime | None
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=list(self.formats), **kwargs)
