@@ -32,9 +32,13 @@ run: install
 	@echo "Open http://127.0.0.1:$(PORT)/ — Ctrl-C stops web, worker and beat."
 	PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile Procfile start --port $(PORT)
 
+# Style, the layers of STYLE.md (contracts in pyproject.toml) and the types of core and
+# notifications.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -62,4 +66,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

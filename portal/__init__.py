@@ -3,17 +3,45 @@
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
+from portal.accounts import bp as accounts_bp
+from portal.accounts.admin import bp as admin_bp
 from portal.accounts.permissions import is_staff
+from portal.calendar import bp as calendar_bp
+from portal.celery_app import celery_init_app
+from portal.cli import register_cli
+from portal.core import after_commit, read_cache
 from portal.core.database import tune_engine
+from portal.core.dates import alembic_render_item
+from portal.core.errors import register_error_pages
+from portal.core.i18n import init_babel
 from portal.core.ids import IdConverter
 from portal.core.logs import configure_logging
+from portal.core.read_cache import init_read_cache
 from portal.core.request_checks import register_request_checks
+from portal.core.security import register_security_headers
+from portal.core.templating import register_template_filters
+from portal.documents import bp as documents_bp
+from portal.documents import storage
+from portal.documents import tasks as document_tasks
+from portal.exports import bp as exports_bp
 from portal.extensions import csrf, db, limiter, login_manager, migrate
+from portal.main import bp as main_bp
+from portal.news import bp as news_bp
+from portal.notifications import bp as notifications_bp
+from portal.notifications import outbox
+from portal.notifications import tasks as notification_tasks
+from portal.notifications.settings import bp as preferences_bp
+from portal.projects import bp as projects_bp
+from portal.reports import bp as reports_bp
 from portal.reports.delivery import recipients_of
 from portal.reports.permissions import can_manage_reports
+from portal.search import bp as search_bp
+from portal.search.index import include_name
+from portal.statistics import bp as statistics_bp
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -37,11 +65,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.url_map.converters["id"] = IdConverter
     register_request_checks(app)
     _register_blueprints(app)
-
-    from portal.core.errors import register_error_pages
-    from portal.core.security import register_security_headers
-    from portal.core.templating import register_template_filters
-
     register_error_pages(app)
     register_template_filters(
         app,
@@ -53,11 +76,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     )
     register_security_headers(app)
 
-    from portal.celery_app import celery_init_app
-
     celery_init_app(app)
-
-    from portal.cli import register_cli
 
     register_cli(app)
     return app
@@ -73,8 +92,6 @@ def prepare_to_serve(app: Flask) -> None:
     SQLAlchemy mappers are configured on the first query otherwise. Nothing here connects to
     the broker or the database, so a server starts while either is down.
     """
-    from sqlalchemy.orm import configure_mappers
-
     configure_mappers()
     celery = app.extensions["celery"]
     celery.loader.import_default_modules()
@@ -85,11 +102,6 @@ def prepare_to_serve(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.core.dates import alembic_render_item
-    from portal.core.i18n import init_babel
-    from portal.core.read_cache import init_read_cache
-    from portal.search.index import include_name
-
     db.init_app(app)
     migrate.init_app(
         app,
@@ -105,18 +117,15 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_babel(app)
     init_read_cache(app)
-
     _register_commit_hooks()
 
 
 def _register_commit_hooks() -> None:
     """What happens when a transaction commits or rolls back, in this order; the registry and
     its one pair of listeners are portal/core/after_commit.py."""
-    from portal.core import after_commit, read_cache
-    from portal.documents import storage
-    from portal.documents import tasks as document_tasks
-    from portal.notifications import outbox
-
+    outbox.register_delivery_tasks(
+        notification_tasks.deliver_email, notification_tasks.deliver_emails
+    )
     read_cache.register_commit_hooks()
     outbox.register_commit_hooks()
     after_commit.register_commit_hooks()
@@ -126,20 +135,6 @@ def _register_commit_hooks() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.accounts import bp as accounts_bp
-    from portal.accounts.admin import bp as admin_bp
-    from portal.calendar import bp as calendar_bp
-    from portal.documents import bp as documents_bp
-    from portal.exports import bp as exports_bp
-    from portal.main import bp as main_bp
-    from portal.news import bp as news_bp
-    from portal.notifications import bp as notifications_bp
-    from portal.notifications.settings import bp as preferences_bp
-    from portal.projects import bp as projects_bp
-    from portal.reports import bp as reports_bp
-    from portal.search import bp as search_bp
-    from portal.statistics import bp as statistics_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)

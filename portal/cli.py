@@ -6,11 +6,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal.accounts.services import create_or_reset_admin
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.tasks import record_worker_heartbeat
 from portal.core.worker_health import last_heartbeat, worker_is_consuming
+from portal.demo import load_demo
 from portal.extensions import db
+from portal.search.index import rebuild_index
 
 portal_cli = AppGroup("portal", help="Portalens kommandon.")
 
@@ -27,8 +30,6 @@ def demo_command(allow_production: bool):
     The demo accounts' passwords are in the source and printed, so production refuses them
     unless asked explicitly.
     """
-    from portal.demo import load_demo
-
     if current_app.config["PORTAL_ENV"] == "production" and not allow_production:
         raise click.ClickException(
             "Demodata laddas inte i produktion (PORTAL_ENV=production): demokontonas lösenord "
@@ -45,8 +46,6 @@ def demo_command(allow_production: bool):
 @click.option("--password", required=True)
 def create_admin_command(email: str, name: str, password: str):
     """Create an admin, or reset an existing account to admin with this password."""
-    from portal.accounts.services import create_or_reset_admin
-
     try:
         user = create_or_reset_admin(email, name, password)
     except ValidationError as error:
@@ -58,8 +57,6 @@ def create_admin_command(email: str, name: str, password: str):
 @portal_cli.command("reindex-search")
 def reindex_search_command():
     """Rebuild the search index from the tables (after a bulk load or a restore)."""
-    from portal.search.index import rebuild_index
-
     counts = rebuild_index()
     db.session.commit()
     for kind, count in counts.items():

@@ -37,6 +37,9 @@ from portal.projects.models import (
     ReportDeadline,
     TargetGroup,
 )
+from portal.reports import services as report_services
+from portal.reports.builtins import KULTURRADET_NAME, add_builtin_templates
+from portal.reports.models import Report
 
 ORGANISATIONS = [
     ("Länsbiblioteket Västernorrland", "county_library", "Härnösand", "2280"),
@@ -774,10 +777,6 @@ def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
 def load_reports() -> None:
     """The built-in report templates, and a draft Kulturrådet progress report for Bokstart's
     first half of 2016 (drafted by the portal, so any staff member may approve it)."""
-    from portal.reports import services as report_services
-    from portal.reports.builtins import KULTURRADET_NAME, add_builtin_templates
-    from portal.reports.models import Report
-
     templates = {template.name: template for template in add_builtin_templates()}
     bokstart = db.session.scalar(select(Project).where(Project.slug == "bokstart-vasternorrland"))
     if bokstart is None or not bokstart.grants:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Organisation, User
 from portal.extensions import db
+from portal.projects.models import GoalArea, PlanPeriod, Project, TargetGroup
 from tests.factories import make_user
 
 MUNICIPAL_LIBRARIES = {
@@ -169,14 +170,10 @@ def test_create_admin_with_an_invalid_email_explains_and_creates_nothing(portal)
 
 
 def demo_project(slug: str):
-    from portal.projects.models import Project
-
     return db.session.scalar(select(Project).where(Project.slug == slug))
 
 
 def test_demo_loads_the_current_plan_period_with_its_three_goal_areas_in_order(portal):
-    from portal.projects.models import PlanPeriod
-
     portal("demo")
     period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.is_current))
     assert period.name == "Regional biblioteksplan 2015–2017"
@@ -188,8 +185,6 @@ def test_demo_loads_the_current_plan_period_with_its_three_goal_areas_in_order(p
 
 
 def test_demo_loads_the_four_target_groups(portal):
-    from portal.projects.models import TargetGroup
-
     portal("demo")
     assert set(db.session.scalars(select(TargetGroup.name))) == {
         "Barn och unga",
@@ -219,8 +214,6 @@ def test_demo_loads_bokstart_with_its_kulturradet_grant(portal):
 
 
 def test_demo_budgets_cost_what_they_are_financed_with(portal):
-    from portal.projects.models import Project
-
     portal("demo")
     for project in db.session.scalars(select(Project)):
         financing = sum(grant.amount_ore for grant in project.grants) + sum(
@@ -242,8 +235,6 @@ def test_demo_bokstart_counts_families_reached_in_kramfors(portal):
 
 
 def test_demo_has_at_least_two_projects_in_every_goal_area(portal):
-    from portal.projects.models import GoalArea, Project
-
     portal("demo")
     counts = dict(
         db.session.execute(

@@ -2,10 +2,10 @@
 
 from flask import jsonify, request
 
+from portal import create_app
+
 
 def test_forwarded_scheme_and_address_are_trusted_only_when_configured(app):
-    from portal import create_app
-
     for hops, expected in ((0, ("http", "127.0.0.1")), (1, ("https", "203.0.113.7"))):
         proxied = create_app(
             "testing", {"PROXY_FIX_HOPS": hops, "SQLALCHEMY_DATABASE_URI": "sqlite://"}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model
 
 ORGANISATION_KINDS = {
     "county_library": _l("Länsbibliotek"),
@@ -33,7 +33,7 @@ ROLES = {
 LANGUAGES = {"sv": "Svenska", "en": "English"}
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name!r}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     # Signing in and changing a password change nothing any cached page shows.
     read_cache_ignored_columns = frozenset({"password_hash", "session_version", "last_login_at"})
@@ -99,7 +99,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email!r}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One login on one device. The cookie carries a random session id; only its hash is kept,
     so the table cannot be used to take over a session. A session is live while `ended_at` is
     empty (portal/accounts/sessions.py checks it on every request)."""
@@ -118,7 +118,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An admin's invitation; the link carries a random token of which only a hash is kept."""
 
     __tablename__ = "invitations"
@@ -142,7 +142,7 @@ class Invitation(db.Model):
 FEED_KINDS = ("news", "calendar")
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """The secret in a person's feed address (the news Atom feed, the calendar's iCal feed);
     only its hash is kept. Renewing replaces it, so an address that leaked stops working."""
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.projects.models import Project
 
 event_organisations = Table(
@@ -20,7 +20,7 @@ event_organisations = Table(
 )
 
 
-class Event(db.Model):
+class Event(Model):
     """A meeting or a conference. Times are UTC; an all-day event runs from the Swedish
     midnight of its first day to the Swedish midnight of its last day (both days included)."""
 
@@ -49,7 +49,7 @@ class Event(db.Model):
     organisations: Mapped[list[Organisation]] = relationship(secondary=event_organisations)
 
 
-class DeadlineReminder(db.Model):
+class DeadlineReminder(Model):
     """One reminder queued for a milestone or a report deadline: which deadline, for which due
     date (a moved deadline is reminded of again) and how many days before it (-1: the day
     after it was missed). The unique constraints make a second run a no-op."""

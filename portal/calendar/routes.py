@@ -10,11 +10,11 @@ from portal.calendar.forms import DeleteEventForm, EventForm
 from portal.calendar.ical import calendar_feed
 from portal.calendar.models import Event
 from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
-from portal.core.audience import AUDIENCES
 from portal.core.dates import STOCKHOLM
 from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.extensions import db
+from portal.projects.audience import AUDIENCES
 
 FEED = "calendar"
 

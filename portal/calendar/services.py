@@ -12,12 +12,12 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.accounts.permissions import is_staff
 from portal.calendar.models import Event, event_organisations
-from portal.core import audience as core_audience
-from portal.core.audience import AudienceMessages, checked_audience
 from portal.core.dates import STOCKHOLM
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
+from portal.projects import audience as shared_audience
+from portal.projects.audience import AudienceMessages, checked_audience
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def audience_includes(user: User) -> ColumnElement[bool]:
     """Staff and admins read every event; others those aimed at them."""
     if is_staff(user):
         return true()
-    return core_audience.audience_includes(
+    return shared_audience.audience_includes(
         user,
         Event.audience,
         Event.audience_project_id,
@@ -49,7 +49,7 @@ def audience_includes(user: User) -> ColumnElement[bool]:
 
 def audience_aimed_at(user: User) -> ColumnElement[bool]:
     """Events aimed at the user's organisation or projects, not at everyone: "only mine"."""
-    return core_audience.audience_includes(
+    return shared_audience.audience_includes(
         user,
         Event.audience,
         Event.audience_project_id,

@@ -4,9 +4,36 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 
-from portal.extensions import db
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.dates import UTCDateTime, utcnow
+from portal.extensions import Model, db
 
 log = logging.getLogger(__name__)
+
+
+class AuditEntry(Model):
+    """Who changed what: one row per create, update or delete, with the fields old → new.
+
+    Projects, accounts and documents all write it, so it lives here; the actor is named by
+    its table ("User") because core imports no feature.
+    """
+
+    __tablename__ = "audit_entries"
+    read_cache_ignored = True
+    __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None]
+    changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
+
+    actor = relationship("User")
 
 
 def snapshot(obj, fields: list[str]) -> dict:
@@ -24,8 +51,6 @@ def changes_between(before: dict, after: dict) -> dict:
 
 def record(actor, project_id: int | None, action: str, entity: str, entity_id, changes: dict):
     """Add an audit row to the current transaction (the view commits it with the change)."""
-    from portal.projects.models import AuditEntry
-
     if action == "update" and not changes:
         return None
     entry = AuditEntry(

@@ -2,11 +2,13 @@
 date-and-time field."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, flash, redirect
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
@@ -114,6 +116,7 @@ class SwedishDateTimeField(DateTimeLocalField):
 
     widget = TextInput()
     formats = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+    data: datetime | None
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=list(self.formats), **kwargs)

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_VARIANT = "pdf/ua-1"
+PACKAGE_STATIC = Path(__file__).parent.parent / "static"
 
 
 class RefusedFetch(ValueError):
@@ -72,8 +73,9 @@ def portal_fetcher(base_url: str | None = None) -> PortalFetcher:
     """The fetcher for the current app (its static folder), or the package's static folder."""
     if has_app_context():
         app = current_app
-        return PortalFetcher(app.static_folder, app.static_url_path or "/static", base_url)
-    return PortalFetcher(Path(__file__).parent.parent / "static", "/static", base_url)
+        static = app.static_folder or PACKAGE_STATIC
+        return PortalFetcher(static, app.static_url_path or "/static", base_url)
+    return PortalFetcher(PACKAGE_STATIC, "/static", base_url)
 
 
 def render_pdf(html: str, *, title: str, lang: str = "sv", base_url: str | None = None) -> bytes:

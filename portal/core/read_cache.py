@@ -16,7 +16,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, g, has_app_context, render_template
 from flask_babel import get_locale
@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.core import after_commit
-from portal.extensions import db
+from portal.extensions import Model, db
 
 log = logging.getLogger(__name__)
 cache = Cache()
@@ -116,7 +116,7 @@ def _is_shown(instance) -> bool:
     model = type(instance)
     if getattr(model, "read_cache_ignored", False):
         return False
-    ignored = getattr(model, "read_cache_ignored_columns", frozenset())
+    ignored: frozenset[str] = getattr(model, "read_cache_ignored_columns", frozenset())
     if not ignored:
         return True
     state = inspect(instance)
@@ -128,8 +128,8 @@ def _is_shown(instance) -> bool:
 @functools.cache
 def _ignored_tables() -> frozenset[str]:
     return frozenset(
-        mapper.local_table.name
-        for mapper in db.Model.registry.mappers
+        cast(Table, mapper.local_table).name  # typed as any FromClause by SQLAlchemy
+        for mapper in Model.registry.mappers
         if getattr(mapper.class_, "read_cache_ignored", False)
     )
 
@@ -161,13 +161,11 @@ def _raise_counter(session: Session) -> None:
         _raise_counter(session)
 
 
+@functools.cache  # once per process, however many apps are made
 def _register_session_events() -> None:
     """On the portal's own sessions only: Celery's embedded broker writes its messages through
     SQLAlchemy sessions of its own, into a database without the counter. The flush and the
     bulk statements note a change; the commit raises the counter (portal/core/after_commit.py)."""
-    if getattr(_register_session_events, "done", False):
-        return
-    _register_session_events.done = True
 
     @event.listens_for(PortalSession, "after_flush")
     def note_shown_changes(session: Session, flush_context) -> None:

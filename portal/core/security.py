@@ -94,4 +94,4 @@ class SecurityHeaders:
 
 
 def register_security_headers(app: Flask) -> None:
-    app.wsgi_app = SecurityHeaders(app, app.wsgi_app)
+    app.wsgi_app = SecurityHeaders(app, app.wsgi_app)  # type: ignore[method-assign]

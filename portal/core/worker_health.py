@@ -14,12 +14,12 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.dates import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 
 HEARTBEAT_NAME = "worker"
 
 
-class WorkerHeartbeat(db.Model):
+class WorkerHeartbeat(Model):
     __tablename__ = "worker_heartbeats"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)

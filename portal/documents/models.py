@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.projects.models import Project
 
 VISIBILITIES = {
@@ -51,7 +51,7 @@ document_organisations = Table(
 )
 
 
-class DocumentFolder(db.Model):
+class DocumentFolder(Model):
     """A folder; folders nest and keep the order staff give them (`position`)."""
 
     __tablename__ = "document_folders"
@@ -71,7 +71,7 @@ class DocumentFolder(db.Model):
     )
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +115,7 @@ class Document(db.Model):
         return next((version for version in self.versions if version.is_current), None)
 
 
-class DocumentVersion(db.Model):
+class DocumentVersion(Model):
     """One uploaded file. `storage_key` names the file under instance/documents; restoring an
     old version adds a new version pointing at the same file, so history is never rewritten.
     `extracted_text` is filled by a task after upload (None until then, "" if it failed)."""

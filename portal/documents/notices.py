@@ -1,6 +1,8 @@
 """Telling a project's people that a document was added to it, as each of them chose for
 "documents in my projects"."""
 
+from collections.abc import Callable
+
 from flask import current_app
 
 from portal.accounts.models import User
@@ -10,17 +12,20 @@ from portal.notifications.preferences import notify
 from portal.projects.progress import recipients
 
 
-def tell_project_about(actor: User, document: Document, version: DocumentVersion) -> None:
+def tell_project_about(
+    actor: User,
+    document: Document,
+    version: DocumentVersion,
+    readable_document: Callable[[User, int], Document | None],
+) -> None:
     """The lead, the team and the followers who may read the document, without the uploader.
 
     A follower from another library does not hear of a document kept for the team: the check
-    is the same `readable_document` the document page uses.
+    is `readable_document`, passed in by the service, the same the document page uses.
     """
     project = document.project
     if project is None:
         return
-    from portal.documents.services import readable_document
-
     readers = [
         person
         for person in recipients(project, actor)

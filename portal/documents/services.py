@@ -410,7 +410,7 @@ def _add_version(
     document.versions.insert(0, version)
     db.session.flush()
     _queue_extraction(version)
-    notices.tell_project_about(actor, document, version)
+    notices.tell_project_about(actor, document, version, readable_document)
     return version
 
 

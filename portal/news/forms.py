@@ -11,10 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.audience import AudienceForm
 from portal.core.forms import SwedishDateTimeField, select_choices
 from portal.core.i18n import _l
 from portal.news.models import NEWS_STATUSES
+from portal.projects.audience import AudienceForm
 from portal.projects.forms import REQUIRED, int_list
 
 

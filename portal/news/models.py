@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.projects.models import GoalArea, Project
 
 NEWS_STATUSES = {
@@ -40,7 +40,7 @@ news_projects = Table(
 )
 
 
-class NewsItem(db.Model):
+class NewsItem(Model):
     __tablename__ = "news_items"
     __table_args__ = (Index("ix_news_items_status_publish_at", "status", "publish_at"),)
     # Search results are cached (portal/search/services.py): a change to news is a change.
@@ -56,7 +56,7 @@ class NewsItem(db.Model):
     audience_project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL")
     )
-    # Set once, when the item's readers were notified (portal/notifications/news.py): an item
+    # Set once, when the item's readers were notified (portal/news/announce.py): an item
     # published, unpublished and published again is not sent twice.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -72,7 +72,7 @@ class NewsItem(db.Model):
     )
 
 
-class NewsComment(db.Model):
+class NewsComment(Model):
     """A reader's comment in Markdown; its author edits or deletes it, staff moderate."""
 
     __tablename__ = "news_comments"

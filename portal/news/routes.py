@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from portal.accounts import feeds
 from portal.accounts.permissions import is_staff, require_staff
-from portal.core.audience import AUDIENCES
 from portal.core.dates import utcnow
 from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
@@ -15,6 +14,7 @@ from portal.news import bp, services
 from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
 from portal.news.models import NEWS_STATUSES, NewsItem
 from portal.projects import queries as project_queries
+from portal.projects.audience import AUDIENCES
 
 FEED = "news"
 

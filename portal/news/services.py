@@ -7,19 +7,17 @@ yet: readers never wait for the minute's task. Staff and admins write news and r
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, update
+from sqlalchemy import and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.accounts.permissions import STAFF_ROLES, is_staff
-from portal.core import audience as core_audience
-from portal.core.after_commit import send_after_commit
-from portal.core.audience import AudienceMessages, checked_audience, rows_by_id
+from portal.accounts.permissions import is_staff
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
 from portal.core.pagination import Paged
 from portal.extensions import db
+from portal.news import announce
 from portal.news.models import (
     NEWS_STATUSES,
     NewsComment,
@@ -28,7 +26,9 @@ from portal.news.models import (
     news_organisations,
     news_projects,
 )
-from portal.projects.models import GoalArea, Project, ProjectParticipant, project_team
+from portal.projects import audience as shared_audience
+from portal.projects.audience import AudienceMessages, checked_audience, rows_by_id
+from portal.projects.models import GoalArea, Project
 
 PER_PAGE = 20
 AUDIENCE_MESSAGES = AudienceMessages(
@@ -50,7 +50,7 @@ def audience_includes(user: User):
     """Staff and admins read everything; others what is aimed at them."""
     if is_staff(user):
         return true()
-    return core_audience.audience_includes(
+    return shared_audience.audience_includes(
         user,
         NewsItem.audience,
         NewsItem.audience_project_id,
@@ -68,36 +68,6 @@ class NewsPage(Paged):
     pages: int
     goal_area: int | None
     project: int | None = None
-
-
-def readers_of(item: NewsItem) -> ColumnElement[bool]:
-    """The users `audience_includes` lets read the item, as a condition on User: the same rule
-    turned around, to find whom to tell about it."""
-    writers = User.role.in_(STAFF_ROLES)
-    if item.audience == "everyone":
-        return true()
-    if item.audience == "organisations":
-        return or_(
-            writers,
-            exists().where(
-                news_organisations.c.news_id == item.id,
-                news_organisations.c.organisation_id == User.organisation_id,
-            ),
-        )
-    project_id = item.audience_project_id
-    if item.audience == "project" and project_id is not None:
-        return or_(
-            writers,
-            exists().where(Project.id == project_id, Project.lead_id == User.id),
-            exists().where(
-                project_team.c.project_id == project_id, project_team.c.user_id == User.id
-            ),
-            exists().where(
-                ProjectParticipant.project_id == project_id,
-                ProjectParticipant.organisation_id == User.organisation_id,
-            ),
-        )
-    return writers
 
 
 def news_for(
@@ -210,16 +180,8 @@ def save_news(
     item.projects = rows_by_id(Project, project_ids, "project_ids")
     db.session.flush()
     if item.status == "published" and item.notified_at is None:
-        announce_after_commit([item.id])
+        announce.announce_after_commit([item.id])
     return item
-
-
-def announce_after_commit(news_ids: list[int]) -> None:
-    """Once the publishing commits, a worker emails the readers (never twice per item)."""
-    from portal.notifications.tasks import fan_out_news
-
-    for news_id in news_ids:
-        send_after_commit(fan_out_news, news_id)
 
 
 def unannounced_news(now: datetime, within: timedelta = timedelta(days=1)) -> list[int]:

@@ -1,5 +1,7 @@
 """Delivery backends: `smtp` for real servers, `file` writes .eml files for a laptop."""
 
+from __future__ import annotations
+
 import os
 import re
 import smtplib
@@ -54,6 +56,7 @@ def connection():
     own message only; after the connection itself has failed, the rest fail fast with the
     same error instead of each waiting for its own timeout."""
     backend = current_app.config["MAIL_BACKEND"]
+    mailer: SMTPMailer | FileMailer | BrokenMailer
     if backend == "smtp":
         mailer = SMTPMailer(current_app.config)
     elif backend == "file":
@@ -106,10 +109,10 @@ class SMTPMailer:
     def __init__(self, config):
         self.config = config
         self.envelope_from = parseaddr(config["MAIL_FROM"])[1]
-        self.smtp: smtplib.SMTP | None = None
+        self.smtp: HandoverSMTP | None = None
         self.broken: Exception | None = None
 
-    def _open(self) -> smtplib.SMTP:
+    def _open(self) -> HandoverSMTP:
         config = self.config
         smtp = HandoverSMTP(
             config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
@@ -117,6 +120,7 @@ class SMTPMailer:
         try:
             # The final "." is a small write right after the body: without this, Nagle's
             # algorithm holds it until the server's delayed acknowledgement of the body.
+            assert smtp.sock is not None  # connected in the constructor, given a host
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if config["MAIL_USE_TLS"]:
                 smtp.starttls(context=ssl.create_default_context())
@@ -180,7 +184,7 @@ class HandoverSMTP(smtplib.SMTP):
 
     before_handover: BeforeHandover = staticmethod(always)
 
-    def data(self, msg: bytes):
+    def data(self, msg: bytes):  # type: ignore[override]  # sendmail always passes bytes
         self.putcmd("data")
         code, reply = self.getreply()
         if code != 354:

@@ -8,9 +8,10 @@ the beat sweep takes the row again, until its attempts are used up.
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import Integer, and_, any_, bindparam, or_, select, update
+from sqlalchemy import CursorResult, Integer, Table, and_, any_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal.core.dates import utcnow
@@ -84,7 +85,8 @@ def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS, token: str | None
     """`claim_many`, returning the claimed rows' `columns` (after the claim: `attempts`
     counts this one) from the same UPDATE, ordered by id. A Core statement: the ORM's
     UPDATE costs more than the claim itself. `token` names the claim (the lease)."""
-    table, now = OutboundEmail.__table__, utcnow()
+    # __table__ is typed as any FromClause by SQLAlchemy
+    table, now = cast(Table, OutboundEmail.__table__), utcnow()
     free = select(table.c.id).where(one_of(table.c.id, email_ids), claimable(now))
     if on_postgresql():
         free = free.with_for_update(skip_locked=True)
@@ -105,19 +107,23 @@ def claim_rows(email_ids: list[int], columns=OUTGOING_COLUMNS, token: str | None
 
 def fail_abandoned() -> int:
     """Mark failed the stale claims that have used up their attempts; returns how many."""
-    result = db.session.execute(
-        update(OutboundEmail)
-        .where(
-            stale_claim(utcnow()),
-            OutboundEmail.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"],
-        )
-        .values(
-            status="failed",
-            claimed_at=None,
-            claim_token=None,
-            last_error="abandoned: the worker stopped while sending, attempts used up",
-        )
-        .execution_options(synchronize_session=False)
+    # An UPDATE gives a CursorResult, which has the rowcount; execute() is typed as any Result.
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OutboundEmail)
+            .where(
+                stale_claim(utcnow()),
+                OutboundEmail.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"],
+            )
+            .values(
+                status="failed",
+                claimed_at=None,
+                claim_token=None,
+                last_error="abandoned: the worker stopped while sending, attempts used up",
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.commit()
     return result.rowcount

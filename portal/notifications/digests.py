@@ -7,8 +7,9 @@ a person with nothing new gets no email.
 """
 
 import logging
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from portal.accounts.models import User
 from portal.core.i18n import _l
@@ -66,10 +67,13 @@ def send_digest(user_id: int, frequency: str) -> int | None:
     if not entries:
         db.session.rollback()
         return None
-    taken = db.session.execute(
-        delete(DigestEntry)
-        .where(DigestEntry.id.in_([entry.id for entry in entries]))
-        .execution_options(synchronize_session=False)
+    taken = cast(
+        CursorResult,
+        db.session.execute(
+            delete(DigestEntry)
+            .where(DigestEntry.id.in_([entry.id for entry in entries]))
+            .execution_options(synchronize_session=False)
+        ),
     )
     if taken.rowcount != len(entries):  # another run took them first
         db.session.rollback()

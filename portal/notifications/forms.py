@@ -27,8 +27,9 @@ class PreferencesForm(FlaskForm):
     def kind_fields(self):
         return [getattr(self, kind) for kind in KINDS]
 
-    def choices(self) -> dict[str, str | None]:
-        return {kind: getattr(self, kind).data for kind in KINDS}
+    def choices(self) -> dict[str, str]:
+        """The chosen frequency of each kind; "" for none, which the service refuses."""
+        return {kind: getattr(self, kind).data or "" for kind in KINDS}
 
 
 class UnsubscribeForm(FlaskForm):

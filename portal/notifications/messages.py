@@ -13,10 +13,14 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import current_app
 
 from portal.notifications.models import OutboundEmail
+
+# An outbox row, or the batch sender's copy of its columns (outbox.claimed_rows).
+EmailRow = OutboundEmail | SimpleNamespace
 
 # The portal's text is UTF-8 in quoted-printable: readable in the raw message, 7-bit safe.
 UTF8_QP = Charset("utf-8")
@@ -25,7 +29,7 @@ UTF8_QP.header_encoding = UTF8_QP.body_encoding = QP
 HEADER_POLICY = email.policy.compat32.clone(max_line_length=998)
 
 
-def build_message(row: OutboundEmail) -> Message:
+def build_message(row: EmailRow) -> Message:
     """The MIME message of a row: text and HTML alternatives, attachments after them.
 
     Built with the email package's classic (compat32) classes, not EmailMessage: they make the
@@ -34,8 +38,9 @@ def build_message(row: OutboundEmail) -> Message:
     as it is, never folded into an encoded word that mail programs would not recognise.
     """
     body = MIMEMultipart("alternative", policy=HEADER_POLICY)
-    body.attach(MIMEText(row.text_body, "plain", UTF8_QP))
-    body.attach(MIMEText(row.html_body, "html", UTF8_QP))
+    # typeshed wants the charset's name; the email package takes a Charset as well.
+    body.attach(MIMEText(row.text_body, "plain", UTF8_QP))  # type: ignore[arg-type]
+    body.attach(MIMEText(row.html_body, "html", UTF8_QP))  # type: ignore[arg-type]
     if row.attachments:
         message = MIMEMultipart("mixed", policy=HEADER_POLICY)
         message.attach(body)
@@ -54,7 +59,8 @@ def build_message(row: OutboundEmail) -> Message:
         message = body
     message["From"] = _address_header(current_app.config["MAIL_FROM"])
     message["To"] = row.recipient
-    message["Subject"] = Header(row.subject, UTF8_QP) if not row.subject.isascii() else row.subject
+    subject = Header(row.subject, UTF8_QP) if not row.subject.isascii() else row.subject
+    message["Subject"] = subject  # type: ignore[assignment]  # compat32 takes a Header too
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
     if row.reply_to:
@@ -65,7 +71,7 @@ def build_message(row: OutboundEmail) -> Message:
     return message
 
 
-def message_bytes(row: OutboundEmail) -> bytes:
+def message_bytes(row: EmailRow) -> bytes:
     """The row as the bytes sent over SMTP (CRLF line ends).
 
     Without attachments (nearly every email) the two quoted-printable alternatives are written
@@ -124,7 +130,7 @@ def _address_header(value: str) -> str:
     return formataddr((name, address), charset="utf-8")
 
 
-def refusal(row: OutboundEmail) -> str | None:
+def refusal(row: EmailRow) -> str | None:
     """Why the row must never reach the SMTP server, if it was written around `queue_email`.
 
     Checked for every email a worker sends, so it is the cheap structural test that stops

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model
 
 EMAIL_STATUSES = {
     "queued": _l("Köad"),
@@ -20,7 +20,7 @@ EMAIL_STATUSES = {
 }
 
 
-class OutboundEmail(db.Model):
+class OutboundEmail(Model):
     __tablename__ = "outbound_emails"
     read_cache_ignored = True
     __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)
@@ -60,7 +60,7 @@ class OutboundEmail(db.Model):
         return str(EMAIL_STATUSES.get(self.status, self.status))
 
 
-class EmailAttachment(db.Model):
+class EmailAttachment(Model):
     __tablename__ = "email_attachments"
     read_cache_ignored = True
 
@@ -75,7 +75,7 @@ class EmailAttachment(db.Model):
     email: Mapped[OutboundEmail] = relationship(back_populates="attachments")
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """A person's own choice for one kind of notification. Only choices that differ from the
     role's default are stored (portal/notifications/preferences.py holds the defaults)."""
 
@@ -90,7 +90,7 @@ class NotificationPreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class DigestEntry(db.Model):
+class DigestEntry(Model):
     """One thing that happened, waiting for the person's daily or weekly digest; deleted in
     the transaction that queues the digest email."""
 

@@ -19,6 +19,7 @@ from functools import partial
 from types import SimpleNamespace
 
 import email_validator
+from celery import Task
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import insert, select
@@ -146,6 +147,15 @@ def sender_domain() -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
+# The Celery tasks that deliver one row and a batch, given by the app factory: they live in
+# notifications/tasks.py, which imports this module.
+_delivery_tasks: dict[str, Task] = {}
+
+
+def register_delivery_tasks(deliver_email: Task, deliver_emails: Task) -> None:
+    _delivery_tasks.update(one=deliver_email, batch=deliver_emails)
+
+
 def register_commit_hooks() -> None:
     """Send the delivery tasks for the rows queued in a transaction once it has committed
     (portal/core/after_commit.py): the single ones first, then the batches."""
@@ -180,8 +190,7 @@ def send_in_batches(email_ids: list[int]) -> int:
 
 def send_delivery_task(email_id: int) -> bool:
     """Hand the row to the broker; if the broker is down the beat sweep will send it later."""
-    from portal.notifications.tasks import deliver_email
-
+    deliver_email = _delivery_tasks["one"]
     try:
         deliver_email.apply_async(args=[email_id], retry=False)
     except Exception as error:  # the broker is unreachable: the row waits for the sweep
@@ -192,8 +201,7 @@ def send_delivery_task(email_id: int) -> bool:
 
 def send_delivery_batch(email_ids: list[int]) -> bool:
     """Like `send_delivery_task`, for a batch sent over one SMTP connection."""
-    from portal.notifications.tasks import deliver_emails
-
+    deliver_emails = _delivery_tasks["batch"]
     try:
         deliver_emails.apply_async(args=[list(email_ids)], retry=False)
     except Exception as error:  # the broker is unreachable: the rows wait for the sweep

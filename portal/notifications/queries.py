@@ -18,4 +18,4 @@ def emails_handed_over_more_than_once(limit: int = 50) -> tuple[list[OutboundEma
         .order_by(OutboundEmail.handoffs.desc(), OutboundEmail.created_at.desc())
         .limit(limit)
     ).all()
-    return list(rows), total
+    return list(rows), total or 0  # COUNT(*) always gives a row

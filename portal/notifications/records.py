@@ -14,9 +14,10 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import Connection, Engine, and_, bindparam, case, exc, or_, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, case, exc, or_, update
 
 from portal.core.dates import UTCDateTime, utcnow
 from portal.extensions import db
@@ -29,7 +30,7 @@ FIRST_WAIT_SECONDS = 0.1
 LONGEST_WAIT_SECONDS = 5.0
 
 
-TABLE = OutboundEmail.__table__
+TABLE = cast(Table, OutboundEmail.__table__)  # typed as any FromClause by SQLAlchemy
 NOW = bindparam("now", type_=UTCDateTime())
 SENT = TABLE.c.id.in_(bindparam("sent", expanding=True))
 UPCOMING = TABLE.c.id.in_(bindparam("upcoming", expanding=True))

@@ -1,9 +1,8 @@
-"""Celery tasks of the outbox, the digests and the news emails. Tasks receive row ids, never
-ORM objects."""
+"""Celery tasks of the outbox and the digests. Tasks receive row ids, never ORM objects."""
 
 from celery import shared_task
 
-from portal.notifications import claims, digests, news, outbox
+from portal.notifications import claims, digests, outbox
 
 
 @shared_task(name="portal.notifications.tasks.deliver_email", acks_late=True)
@@ -29,9 +28,3 @@ def sweep_outbox() -> int:
 def send_digests(frequency: str) -> int:
     """Beat, daily and weekly: one email per person with what waits for that digest."""
     return digests.send_digests(frequency)
-
-
-@shared_task(name="portal.notifications.tasks.fan_out_news", acks_late=True)
-def fan_out_news(news_id: int) -> int:
-    """Email or digest a newly published item to its readers; returns how many were told."""
-    return news.fan_out_news(news_id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model, db
 
 PROJECT_STATUSES = {
     "idea": _l("Idé"),
@@ -80,7 +80,7 @@ project_followers = Table(
 )
 
 
-class PlanPeriod(db.Model):
+class PlanPeriod(Model):
     __tablename__ = "plan_periods"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class PlanPeriod(db.Model):
     )
 
 
-class GoalArea(db.Model):
+class GoalArea(Model):
     __tablename__ = "goal_areas"
     __table_args__ = (UniqueConstraint("plan_period_id", "name"),)
 
@@ -108,7 +108,7 @@ class GoalArea(db.Model):
     plan_period: Mapped[PlanPeriod] = relationship(back_populates="goal_areas")
 
 
-class TargetGroup(db.Model):
+class TargetGroup(Model):
     __tablename__ = "target_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +117,7 @@ class TargetGroup(db.Model):
     is_retired: Mapped[bool] = mapped_column(default=False)
 
 
-class Project(db.Model):
+class Project(Model):
     __tablename__ = "projects"
     # The list's default order and the dashboard's "my projects" read titles in index order.
     __table_args__ = (Index("ix_projects_title_id", "title", "id"),)
@@ -174,7 +174,7 @@ class Project(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ProjectParticipant(db.Model):
+class ProjectParticipant(Model):
     __tablename__ = "project_participants"
     # "Which projects does this library take part in" is answered from the index alone.
     __table_args__ = (
@@ -191,7 +191,7 @@ class ProjectParticipant(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class Grant(db.Model):
+class Grant(Model):
     __tablename__ = "grants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,7 +215,7 @@ class Grant(db.Model):
     )
 
 
-class FunderContact(db.Model):
+class FunderContact(Model):
     """A person at a funder (Kulturrådet's handläggare, say) who receives the project reports."""
 
     __tablename__ = "funder_contacts"
@@ -234,7 +234,7 @@ class FunderContact(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class ReportDeadline(db.Model):
+class ReportDeadline(Model):
     __tablename__ = "report_deadlines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +246,7 @@ class ReportDeadline(db.Model):
     grant: Mapped[Grant] = relationship(back_populates="deadlines")
 
 
-class Contribution(db.Model):
+class Contribution(Model):
     """An organisation's own contribution to a project: cash or in kind."""
 
     __tablename__ = "contributions"
@@ -263,7 +263,7 @@ class Contribution(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class BudgetLine(db.Model):
+class BudgetLine(Model):
     __tablename__ = "budget_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -284,7 +284,7 @@ class BudgetLine(db.Model):
     )
 
 
-class Expense(db.Model):
+class Expense(Model):
     __tablename__ = "expenses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -298,7 +298,7 @@ class Expense(db.Model):
     budget_line: Mapped[BudgetLine] = relationship(back_populates="expenses")
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -314,7 +314,7 @@ class Milestone(db.Model):
     responsible: Mapped[User | None] = relationship()
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Model):
     __tablename__ = "progress_updates"
     __table_args__ = (
         Index("ix_progress_updates_project_date", "project_id", "reported_on"),
@@ -336,7 +336,7 @@ class ProgressUpdate(db.Model):
     measurements: Mapped[list[Measurement]] = relationship(back_populates="update")
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     __tablename__ = "indicators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -357,7 +357,7 @@ class Indicator(db.Model):
     )
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     __tablename__ = "measurements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -373,22 +373,3 @@ class Measurement(db.Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="measurements")
     update: Mapped[ProgressUpdate | None] = relationship(back_populates="measurements")
-
-
-class AuditEntry(db.Model):
-    """Who changed what: one row per create, update or delete, with the fields old → new."""
-
-    __tablename__ = "audit_entries"
-    read_cache_ignored = True
-    __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    action: Mapped[str] = mapped_column(String(16))
-    entity: Mapped[str] = mapped_column(String(50))
-    entity_id: Mapped[int | None]
-    changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()

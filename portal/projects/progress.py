@@ -25,7 +25,6 @@ from portal.extensions import db
 from portal.notifications.preferences import notify
 from portal.projects.models import (
     PROJECT_HEALTH,
-    AuditEntry,
     GoalArea,
     Indicator,
     Measurement,
@@ -489,13 +488,13 @@ def measurements_of(project: Project) -> list[Measurement]:
 # --- History and following -----------------------------------------------------------------
 
 
-def history_of(project: Project, limit: int = 500) -> list[AuditEntry]:
+def history_of(project: Project, limit: int = 500) -> list[audit.AuditEntry]:
     return list(
         db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.project_id == project.id)
-            .options(selectinload(AuditEntry.actor))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            select(audit.AuditEntry)
+            .where(audit.AuditEntry.project_id == project.id)
+            .options(selectinload(audit.AuditEntry.actor))
+            .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc())
             .limit(limit)
         )
     )

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from portal.reports.charts import target_bar_chart
 from portal.reports.models import REPORT_KINDS, Report, ReportVersion
+from portal.reports.services import current_version
 
 
 def document_title(report: Report) -> str:
@@ -42,8 +43,6 @@ def chart_svg(chart: dict | None, chart_id: str) -> Markup:
 
 def render_document(report: Report, version: ReportVersion | None = None) -> str:
     """The whole HTML document of `version` (the latest when None), always in Swedish."""
-    from portal.reports.services import current_version
-
     version = version or current_version(report)
     with force_locale("sv"):
         return render_template(

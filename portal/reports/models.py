@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Organisation, User
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.projects.models import Grant, Project
 
 REPORT_KINDS = {
@@ -31,7 +31,7 @@ REPORT_STATES = {
 }
 
 
-class ReportTemplate(db.Model):
+class ReportTemplate(Model):
     """Section titles and the data each section is drafted from; admins add them without code.
 
     `sections` is a list of {"title": str, "source": str, "guidance": str}, where `source` names
@@ -52,7 +52,7 @@ class ReportTemplate(db.Model):
     funder: Mapped[Organisation | None] = relationship()
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Report(db.Model):
     )
 
 
-class ReportVersion(db.Model):
+class ReportVersion(Model):
     """One saved state of a report: every section's title, data source, text and data snapshot.
 
     `sections` is a list of {"title": str, "source": str, "text": str, "data": ...}; "data" is
@@ -117,7 +117,7 @@ class ReportVersion(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class ReportDelivery(db.Model):
+class ReportDelivery(Model):
     """One recipient of a sent report: who, at which address, and the outbox row that carries it."""
 
     __tablename__ = "report_deliveries"

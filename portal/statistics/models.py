@@ -13,10 +13,10 @@ from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.dates import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 
 
-class StatisticsSnapshot(db.Model):
+class StatisticsSnapshot(Model):
     __tablename__ = "statistics_snapshots"
     read_cache_ignored = True
 

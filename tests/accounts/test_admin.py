@@ -1,4 +1,6 @@
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Organisation, User
 from portal.extensions import db
@@ -108,8 +110,6 @@ def test_emails_are_unique_whatever_their_case(app):
     make_user(email="Karin@Kramfors.example")
     stored = db.session.scalar(select(User.email))
     assert stored == "karin@kramfors.example"
-    import pytest
-    from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError):
         make_user(email="KARIN@kramfors.example")

@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.accounts.passwords import verify_password
 from portal.extensions import db
 from tests.factories import LONG_PASSPHRASE, PASSWORD
 
@@ -78,7 +79,6 @@ def test_new_password_containing_own_name_is_refused(client, login_as):
         "/profil/losenord", data={"current_password": PASSWORD, "password": weak, "confirm": weak}
     )
     stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
-    from portal.accounts.passwords import verify_password
 
     assert verify_password(stored, PASSWORD)
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from portal.accounts import services, tasks
 from portal.accounts.models import UserSession
 from portal.accounts.tokens import hash_token
+from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
 from portal.extensions import db
-from portal.projects.models import AuditEntry
 from tests.accounts.test_password_reset import reset_path
 from tests.factories import PASSWORD, make_user
 from tests.queries import counted_statements

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.extensions import db
-from portal.news import services
+from portal.news import announce, services
 from tests.browser.keyboard import (
     assert_accessible,
     fill_by_keyboard,
@@ -37,7 +37,7 @@ def run_beat_at(app, moment: datetime) -> list[int]:
     """What beat's news task does when the clock reaches `moment`."""
     with app.app_context():
         published = services.publish_due_news(moment)
-        services.announce_after_commit(published)
+        announce.announce_after_commit(published)
         db.session.commit()
         db.session.remove()
     return published

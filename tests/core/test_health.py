@@ -8,6 +8,7 @@ from contextlib import closing
 from datetime import timedelta
 
 import pytest
+import redis
 
 from portal import create_app
 from portal.core.worker_health import WorkerHeartbeat, record_heartbeat
@@ -19,8 +20,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def redis_reachable() -> bool:
-    import redis
-
     try:
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
     except redis.RedisError:

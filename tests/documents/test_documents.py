@@ -11,12 +11,12 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from portal.accounts.models import Organisation
+from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
 from portal.demo import load_demo
 from portal.documents import services, storage, tasks
 from portal.documents.models import Document, DocumentFolder, DocumentVersion
 from portal.extensions import db
-from portal.projects.models import AuditEntry
 from tests.documents.factories import PLAN_TEXT, docx, make_document, odt, plan_pdf
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project

@@ -10,6 +10,7 @@ from portal.notifications import preferences
 from portal.notifications.models import DigestEntry, NotificationPreference, OutboundEmail
 from portal.notifications.preferences import notify
 from tests.factories import make_user
+from tests.projects.factories import make_project
 
 ALL_DAILY = {kind: "daily" for kind in preferences.KINDS}
 
@@ -173,8 +174,6 @@ def test_switching_a_kind_off_drops_what_waits_for_its_digest_and_moving_it_foll
 
 
 def test_a_progress_update_reaches_the_team_as_each_member_wants(client, login_as, app):
-    from tests.projects.factories import make_project
-
     lead = login_as("staff")
     eager, patient = make_user(email="eager@ange.example"), make_user(email="patient@ange.example")
     preferences.save_frequencies(patient, {"project_updates": "weekly"})

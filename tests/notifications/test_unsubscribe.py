@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.notifications import messages, preferences
 from portal.notifications.models import NotificationPreference, OutboundEmail
 from tests.factories import make_user
+from tests.notifications.factories import queue_reset_email
 from tests.notifications.test_preferences import notify_about_update
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -115,8 +116,6 @@ def test_the_notification_carries_list_unsubscribe_headers_for_its_kind(app, cli
 
 
 def test_other_emails_have_no_unsubscribe_headers(app):
-    from tests.notifications.factories import queue_reset_email
-
     raw = messages.message_bytes(queue_reset_email())
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Subject"] == "Återställ ditt lösenord"

@@ -9,6 +9,7 @@ from portal.projects.models import (
     BudgetLine,
     Contribution,
     Expense,
+    FunderContact,
     Grant,
     Project,
     ReportDeadline,
@@ -83,8 +84,6 @@ def funded_project() -> Project:
 def make_funder_contact(
     funder, name="Maria Lindqvist", email="maria.lindqvist@kulturradet.example.org", **fields
 ):
-    from portal.projects.models import FunderContact
-
     contact = FunderContact(organisation=funder, name=name, email=email, **fields)
     db.session.add(contact)
     db.session.commit()

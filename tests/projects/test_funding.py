@@ -4,9 +4,10 @@ wants."""
 import pytest
 from sqlalchemy import select
 
+from portal.core.audit import AuditEntry
 from portal.extensions import db
 from portal.projects import funding
-from portal.projects.models import AuditEntry, BudgetLine, Contribution, Expense, Grant
+from portal.projects.models import BudgetLine, Contribution, Expense, Grant
 from tests.factories import make_organisation
 from tests.projects.factories import make_project
 from tests.projects.funding_factories import (

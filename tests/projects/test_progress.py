@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from portal.core.audit import AuditEntry
 from portal.extensions import db
-from portal.projects.models import AuditEntry, Indicator, Measurement, Milestone, ProgressUpdate
+from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
 

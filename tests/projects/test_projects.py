@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
+from portal.core.audit import AuditEntry
 from portal.extensions import db
-from portal.projects.models import AuditEntry, Project, ProjectParticipant
+from portal.projects.models import Project, ProjectParticipant
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_goal_area, make_project, make_target_group
 

@@ -8,6 +8,7 @@ from portal.core.errors import ValidationError
 from portal.extensions import db
 from portal.projects.models import ProgressUpdate
 from portal.reports import services
+from portal.reports.builtins import GENERAL_NAME, add_builtin_templates
 from portal.reports.document import render_document
 from tests.factories import make_user
 from tests.reports.factories import bokstart_project, kulturradet_template, make_report, section
@@ -81,9 +82,6 @@ def test_milestones_reached_and_missed_in_the_period(app):
 
 
 def _general_template():
-    from portal.extensions import db
-    from portal.reports.builtins import GENERAL_NAME, add_builtin_templates
-
     templates = add_builtin_templates()
     db.session.commit()
     return next(t for t in templates if t.name == GENERAL_NAME)

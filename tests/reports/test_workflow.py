@@ -1,11 +1,14 @@
 """Versions, review, four-eyes approval, and the sent report that never changes."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.extensions import db
+from portal.projects.models import ProgressUpdate
 from portal.reports import services
 from portal.reports.models import Report, ReportDelivery, ReportVersion
 from tests.factories import make_user
@@ -211,9 +214,6 @@ def test_diff_shows_removed_and_added_lines_per_section(app):
 
 
 def test_refreshing_data_keeps_typed_text_and_redrafts_untouched_text(app):
-    from datetime import date
-
-    from portal.projects.models import ProgressUpdate
 
     staff = make_user(role="staff")
     report = make_report(actor=staff)

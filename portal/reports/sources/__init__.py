@@ -17,26 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import force_locale
 
 from portal.core.i18n import _l
-from portal.projects.models import Grant, Project
-
-
-@dataclass(frozen=True)
-class Period:
-    project: Project
-    grant: Grant
-    starts_on: date
-    ends_on: date
-
-
-@dataclass(frozen=True)
-class Draft:
-    data: dict
-    text: str
+from portal.reports.sources import economy, narrative, parties, progress
+from portal.reports.sources.period import Draft, Period
 
 
 @dataclass(frozen=True)
@@ -46,10 +32,9 @@ class Source:
     draft: Callable[[Period], Draft]
 
 
-def _registry() -> dict[str, Source]:
-    from portal.reports.sources import economy, narrative, parties, progress
-
-    sources = [
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in [
         Source("narrative", _l("Fritext (fylls i av dig)"), narrative.draft_narrative),
         Source("recipient", _l("Bidragsmottagare"), parties.draft_recipient),
         Source("contact_person", _l("Kontaktperson (projektledaren)"), parties.draft_contact),
@@ -61,15 +46,10 @@ def _registry() -> dict[str, Source]:
         Source("participants", _l("Deltagande organisationer"), parties.draft_participants),
         Source("economy", _l("Ekonomi: finansiering och kostnader"), economy.draft_economy),
     ]
-    return {source.name: source for source in sources}
-
-
-SOURCES: dict[str, Source] = {}
+}
 
 
 def sources() -> dict[str, Source]:
-    if not SOURCES:
-        SOURCES.update(_registry())
     return SOURCES
 
 

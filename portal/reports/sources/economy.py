@@ -14,7 +14,7 @@ from portal.accounts.models import Organisation
 from portal.core.numbers import format_money
 from portal.extensions import db
 from portal.projects.models import BUDGET_CATEGORIES, BudgetLine, Contribution, Expense, Grant
-from portal.reports.sources import Draft, Period
+from portal.reports.sources.period import Draft, Period
 
 
 def _line_rows(period: Period):

@@ -19,7 +19,7 @@ from portal.projects.models import (
     TargetGroup,
     project_target_groups,
 )
-from portal.reports.sources import Draft, Period
+from portal.reports.sources.period import Draft, Period
 
 
 def _participants(period: Period):

@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
-from portal.reports.sources import Draft, Period
+from portal.reports.sources.period import Draft, Period
 
 UPDATE_EXCERPT_CHARS = 600
 DRAFTED_UPDATES = 12

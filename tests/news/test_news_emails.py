@@ -8,14 +8,16 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.dates import utcnow
 from portal.extensions import db
+from portal.news import announce
 from portal.news import services as news_services
 from portal.news import tasks as news_tasks
+from portal.news.announce import fan_out_news
 from portal.news.models import NewsItem
-from portal.notifications import news, preferences
+from portal.notifications import preferences
 from portal.notifications.models import DigestEntry, OutboundEmail
-from portal.notifications.tasks import fan_out_news
 from tests.factories import make_organisation, make_user
 from tests.projects.factories import make_project
+from tests.queries import counted_statements
 
 pytestmark = pytest.mark.both_databases
 
@@ -122,7 +124,7 @@ def test_each_reader_gets_their_own_unsubscribe_address_in_their_language(app, c
         row = rows[user.email]
         assert row.list_unsubscribe == preferences.unsubscribe_url(user.id, ["news"])
         assert row.list_unsubscribe in row.text_body and row.list_unsubscribe in row.html_body
-        assert news.UNSUBSCRIBE_PLACEHOLDER not in row.text_body + row.html_body
+        assert announce.UNSUBSCRIBE_PLACEHOLDER not in row.text_body + row.html_body
 
     client.post(rows[english.email].list_unsubscribe.removeprefix("http://portal.test"))
     db.session.expire_all()
@@ -202,7 +204,7 @@ def test_readers_are_exactly_those_who_may_read_the_item(app):
         published(audience="project", audience_project=project),
     ]
     for item in items:
-        readers = set(db.session.scalars(select(User.id).where(news_services.readers_of(item))))
+        readers = set(db.session.scalars(select(User.id).where(announce.readers_of(item))))
         allowed = {
             person.id
             for person in people
@@ -216,8 +218,6 @@ def test_readers_are_exactly_those_who_may_read_the_item(app):
 
 
 def test_fan_out_writes_the_outbox_in_a_fixed_number_of_statements(app):
-    from tests.queries import counted_statements
-
     for n in range(30):
         wants_news("immediately" if n % 2 else "daily")
     item = published()

@@ -9,18 +9,21 @@ twice.
 
 import logging
 
+from celery import shared_task
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import insert, true, update
+from sqlalchemy import ColumnElement, exists, insert, or_, true, update
 
 from portal.accounts.models import User
+from portal.accounts.permissions import STAFF_ROLES
+from portal.core.after_commit import send_after_commit
 from portal.core.dates import utcnow
 from portal.core.i18n import _l
 from portal.extensions import db
-from portal.news.models import NewsItem
-from portal.news.services import readers_of
+from portal.news.models import NewsItem, news_organisations
 from portal.notifications import outbox, preferences
 from portal.notifications.models import DigestEntry
+from portal.projects.models import Project, ProjectParticipant, project_team
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,51 @@ def news_link(item: NewsItem) -> str:
     return f"{current_app.config['PORTAL_BASE_URL'].rstrip('/')}/nyheter/{item.id}"
 
 
+def readers_of(item: NewsItem) -> ColumnElement[bool]:
+    """The users `audience_includes` lets read the item, as a condition on User: the same rule
+    turned around, to find whom to tell about it."""
+    writers = User.role.in_(STAFF_ROLES)
+    if item.audience == "everyone":
+        return true()
+    if item.audience == "organisations":
+        return or_(
+            writers,
+            exists().where(
+                news_organisations.c.news_id == item.id,
+                news_organisations.c.organisation_id == User.organisation_id,
+            ),
+        )
+    project_id = item.audience_project_id
+    if item.audience == "project" and project_id is not None:
+        return or_(
+            writers,
+            exists().where(Project.id == project_id, Project.lead_id == User.id),
+            exists().where(
+                project_team.c.project_id == project_id, project_team.c.user_id == User.id
+            ),
+            exists().where(
+                ProjectParticipant.project_id == project_id,
+                ProjectParticipant.organisation_id == User.organisation_id,
+            ),
+        )
+    return writers
+
+
+def announce_after_commit(news_ids: list[int]) -> None:
+    """Once the publishing commits, a worker emails the readers (never twice per item)."""
+    for news_id in news_ids:
+        send_after_commit(fan_out_news, news_id)
+
+
+# Defined here rather than in news/tasks.py because the service sends it and tasks.py imports
+# the service. The name is the one it had in notifications, so messages on the broker still run.
+@shared_task(name="portal.notifications.tasks.fan_out_news", acks_late=True)
 def fan_out_news(news_id: int) -> int:
+    """Email or digest a newly published item to its readers; returns how many were told."""
+    return tell_readers(news_id)
+
+
+def tell_readers(news_id: int) -> int:
     """Tell the item's readers (all but its author); returns how many were emailed or digested.
     Nothing happens for an item already announced, or no longer published."""
     claimed = db.session.execute(
