@@ -45,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 test: install lint
-	$(PY) -m pytest --durations=25
+	$(PY) -m pytest -n 2 --durations=25
 
 # The deployment as docker-compose.yml defines it, without Docker, and people's journeys over
 # HTTPS (proof/). Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and openssl.
