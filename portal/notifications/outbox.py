@@ -224,11 +224,8 @@ def deliver_many(email_ids: list[int]) -> dict[int, str]:
         for start in range(0, len(email_ids), CLAIM_CHUNK):
             lease = records.Lease(secrets.token_hex(8))
             rows = claimed_rows(email_ids[start : start + CLAIM_CHUNK], lease)
-            try:
-                if rows:
-                    statuses.update(send_claimed(mailer, rows, lease))
-            finally:
-                lease.close()
+            if rows:  # the status writer opens the lease's connection and closes it
+                statuses.update(send_claimed(mailer, rows, lease))
     sent = sum(1 for status in statuses.values() if status == "sent")
     log.info(
         "Delivered %s of %s emails claimed",
