@@ -5,10 +5,9 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from portal.accounts.models import LANGUAGES, ORGANISATION_KINDS, ROLES
-from portal.core.forms import select_choices
+from portal.core.forms import REQUIRED, select_choices
 from portal.core.i18n import _l
 
-REQUIRED = _l("Fyll i fältet.")
 VALID_EMAIL = _l("Ange en giltig e-postadress, till exempel namn@bibliotek.se.")
 
 

@@ -9,10 +9,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.core.forms import SwedishDateTimeField
+from portal.core.forms import REQUIRED, SwedishDateTimeField
 from portal.core.i18n import _l
 from portal.projects.audience import AudienceForm
-from portal.projects.forms import REQUIRED
 
 
 class SwedishDateOrTimeField(SwedishDateTimeField):

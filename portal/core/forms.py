@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField
+from wtforms import DateField, DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from portal.core import errors
@@ -97,6 +97,40 @@ def flash_success(message) -> None:
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select options; lazy labels are rendered now."""
     return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+REQUIRED = _l("Fyll i fältet.")
+VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
+
+
+def optional_int(value):
+    """A select's id: None when nothing is chosen, -1 (no row has it) when what came is no id."""
+    if value in (None, ""):
+        return None
+    return int_or_none(value) or -1
+
+
+def int_list(value):
+    """One id of a multiple select; -1 (no row has it) when what came is no id."""
+    return int_or_none(value) or -1
+
+
+class SwedishDateField(DateField):
+    """A date as 2016-03-15, with the Swedish message when it is not one."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(VALID_DATE)) from error
+
+
+def date_field(label, required=False):
+    validators = [DataRequired(VALID_DATE)] if required else [Optional()]
+    return SwedishDateField(label, validators=validators)
 
 
 VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")

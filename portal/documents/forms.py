@@ -14,11 +14,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import WholeNumberRange, select_choices
+from portal.core.forms import (
+    REQUIRED,
+    WholeNumberRange,
+    date_field,
+    int_list,
+    optional_int,
+    select_choices,
+)
 from portal.core.i18n import _l
 from portal.documents.models import RETENTIONS, VISIBILITIES
-from portal.projects.forms import REQUIRED, int_list, optional_int
-from portal.projects.funding_forms import date_field
 
 FILE_HINT = _l(
     "PDF, Word, Excel, PowerPoint, OpenDocument, bilder (PNG, JPEG, GIF, WebP), text eller "

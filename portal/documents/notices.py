@@ -9,7 +9,7 @@ from portal.accounts.models import User
 from portal.core.i18n import _l
 from portal.documents.models import Document, DocumentVersion
 from portal.notifications.preferences import notify
-from portal.projects.progress import recipients
+from portal.projects.progress.updates import recipients
 
 
 def tell_project_about(

@@ -26,7 +26,7 @@ from portal.documents.forms import (
 )
 from portal.documents.models import RETENTIONS, VISIBILITIES, Document, DocumentFolder
 from portal.extensions import db
-from portal.projects import queries as project_queries
+from portal.projects import choices as project_choices
 from portal.projects.lookup import project_by_slug
 
 UPLOADS = {"documents.new_document", "documents.new_version"}
@@ -243,7 +243,7 @@ def _document_form(document: Document | None, **overrides) -> DocumentForm:
     if kept and all(project_id != document.project_id for project_id, _ in projects):
         projects.append((document.project_id, document.project.title))
     form.project_id.choices = select_choices([("", _l("Inget projekt")), *projects])
-    form.organisation_ids.choices = select_choices(project_queries.organisation_choices())
+    form.organisation_ids.choices = select_choices(project_choices.organisation_choices())
     form.file.description = _file_hint()
     return form
 

@@ -9,7 +9,8 @@ from flask_login import login_required
 from portal.core.i18n import _l, translated
 from portal.exports import bp
 from portal.exports.writers import download, kronor
-from portal.projects import funding, queries
+from portal.projects import queries
+from portal.projects.funding.economy import economy_of
 from portal.projects.lookup import project_by_slug
 from portal.projects.models import BUDGET_CATEGORIES, PROJECT_HEALTH, PROJECT_STATUSES
 
@@ -56,7 +57,7 @@ def economy(slug: str, file_format: str):
 def economy_table(project) -> tuple[list[str], list[tuple]]:
     """Grants and own contributions with what the budget plans and spends from them, then the
     budget lines with planned, spent and remaining: one table, a "Typ" column tells them apart."""
-    economy = funding.economy(project)
+    economy = economy_of(project)
     categories = translated(BUDGET_CATEGORIES)
     headers = [
         _l("Typ"),

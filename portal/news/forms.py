@@ -11,11 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import SwedishDateTimeField, select_choices
+from portal.core.forms import REQUIRED, SwedishDateTimeField, int_list, select_choices
 from portal.core.i18n import _l
 from portal.news.models import NEWS_STATUSES
 from portal.projects.audience import AudienceForm
-from portal.projects.forms import REQUIRED, int_list
 
 
 class NewsForm(AudienceForm):

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.news import bp, services
 from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
 from portal.news.models import NEWS_STATUSES, NewsItem
-from portal.projects import queries as project_queries
+from portal.projects import choices as project_choices
 from portal.projects.audience import AUDIENCES
 
 FEED = "news"
@@ -32,7 +32,7 @@ def news_list():
         "news/list.html",
         listing=listing,
         waiting=services.waiting_news() if is_staff(current_user) else [],
-        goal_areas=project_queries.goal_area_choices(),
+        goal_areas=project_choices.goal_area_choices(),
         projects=services.tagged_projects(),
         statuses=translated(NEWS_STATUSES),
         may_write=is_staff(current_user),
@@ -138,9 +138,9 @@ def _news_form(item: NewsItem | None) -> NewsForm:
             "project_ids": [project.id for project in item.projects],
         }
     form = NewsForm(data=data)
-    projects = project_queries.project_choices()
+    projects = project_choices.project_choices()
     form.set_audience_choices(projects)
-    form.goal_area_ids.choices = select_choices(project_queries.goal_area_choices())
+    form.goal_area_ids.choices = select_choices(project_choices.goal_area_choices())
     form.project_ids.choices = select_choices(projects)
     return form
 

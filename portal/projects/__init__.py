@@ -1,11 +1,14 @@
-"""Projects: plan periods, goal areas, externally funded projects, their economy and progress."""
+"""Projects: plan periods, goal areas, externally funded projects, their economy and progress.
 
-from flask import Blueprint
+Each concept is a sub-package with its routes, forms and services (`plan/`, `funding/`,
+`progress/`, `contacts/`); what they share sits here: the models, who may edit, the lookups.
+"""
 
-bp = Blueprint("projects", __name__)
+from portal.projects import routes  # noqa: F401
+from portal.projects.blueprint import bp
+from portal.projects.contacts import routes as contacts_routes  # noqa: F401
+from portal.projects.funding import routes as funding_routes  # noqa: F401
+from portal.projects.plan import routes as plan_routes  # noqa: F401
+from portal.projects.progress import routes as progress_routes  # noqa: F401
 
-from portal.projects import funding_routes  # noqa: E402,F401,I001
-from portal.projects import plan_routes  # noqa: E402,F401
-from portal.projects import progress_routes  # noqa: E402,F401
-from portal.projects import routes  # noqa: E402,F401
-from portal.projects import contacts_routes  # noqa: E402,F401
+__all__ = ["bp"]

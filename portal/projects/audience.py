@@ -12,12 +12,11 @@ from wtforms import SelectField, SelectMultipleField
 
 from portal.accounts.models import Organisation, User
 from portal.core.errors import ValidationError
-from portal.core.forms import select_choices
+from portal.core.forms import int_list, optional_int, select_choices
 from portal.core.i18n import _l
 from portal.extensions import db
-from portal.projects import queries as project_queries
+from portal.projects import choices as project_choices
 from portal.projects.dashboard import is_mine
-from portal.projects.forms import int_list, optional_int
 from portal.projects.models import Project
 
 AUDIENCES = {
@@ -112,6 +111,6 @@ class AudienceForm(FlaskForm):
     )
 
     def set_audience_choices(self, projects: list[tuple[int, str]] | None = None) -> None:
-        projects = project_queries.project_choices() if projects is None else projects
-        self.organisation_ids.choices = select_choices(project_queries.organisation_choices())
+        projects = project_choices.project_choices() if projects is None else projects
+        self.organisation_ids.choices = select_choices(project_choices.organisation_choices())
         self.audience_project_id.choices = select_choices([("", _l("Inget projekt")), *projects])

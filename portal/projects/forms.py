@@ -12,23 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import int_or_none, select_choices
+from portal.core.forms import REQUIRED, SwedishDateField, int_list, optional_int, select_choices
 from portal.core.i18n import _l
-from portal.projects.funding_forms import SwedishDateField
 from portal.projects.models import PARTICIPANT_ROLES, PROJECT_HEALTH, PROJECT_STATUSES
-
-REQUIRED = _l("Fyll i fältet.")
-
-
-def optional_int(value):
-    """A select's id: None when nothing is chosen, -1 (no row has it) when what came is no id."""
-    if value in (None, ""):
-        return None
-    return int_or_none(value) or -1
-
-
-def int_list(value):
-    return int_or_none(value) or -1
 
 
 class ProjectForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Project pages: the list with filters, the overview, the project form and the participants.
-Feature routes (economy, milestones, …) live in their own modules on the same blueprint."""
+The sub-packages (plan, funding, progress, contacts) add their routes to the same blueprint."""
 
 from dataclasses import astuple
 
@@ -13,7 +13,8 @@ from portal.core.forms import flash_success, save_form, select_choices, show_err
 from portal.core.i18n import _l, translated
 from portal.core.read_cache import cached_fragment
 from portal.extensions import db
-from portal.projects import bp, models, queries, services  # noqa: F401
+from portal.projects import choices, models, overview, queries, services  # noqa: F401
+from portal.projects.blueprint import bp
 from portal.projects.forms import ConfirmForm, ParticipantForm, ProjectForm
 from portal.projects.lookup import project_by_slug
 from portal.projects.models import PARTICIPANT_ROLES, PROJECT_HEALTH, PROJECT_STATUSES
@@ -42,7 +43,7 @@ def project_list():
 @bp.route("/projekt/<slug>")
 @login_required
 def project(slug: str):
-    found = queries.project_for_overview(slug)
+    found = overview.project_for_overview(slug)
     if found is None:
         abort(404)
     body = cached_fragment(
@@ -84,14 +85,14 @@ def _project_form(project=None) -> ProjectForm:
             "team_ids": [user.id for user in project.team],
         }
     form = ProjectForm(data=data)
-    areas = queries.goal_area_choices()
+    areas = choices.goal_area_choices()
     if project is not None and project.goal_area_id not in {area_id for area_id, _ in areas}:
         areas.append((project.goal_area_id, project.goal_area.name))
     form.goal_area_id.choices = select_choices([CHOOSE, *areas])
     form.secondary_goal_area_ids.choices = select_choices(areas)
-    form.target_group_ids.choices = select_choices(queries.target_group_choices())
-    form.lead_id.choices = select_choices([NO_LEAD, *queries.staff_choices()])
-    form.team_ids.choices = select_choices(queries.user_choices())
+    form.target_group_ids.choices = select_choices(choices.target_group_choices())
+    form.lead_id.choices = select_choices([NO_LEAD, *choices.staff_choices()])
+    form.team_ids.choices = select_choices(choices.user_choices())
     return form
 
 
@@ -194,14 +195,14 @@ def _participants_page(project, form, status=200):
 
 def _participant_form() -> ParticipantForm:
     form = ParticipantForm()
-    form.organisation_id.choices = select_choices([CHOOSE, *queries.organisation_choices()])
+    form.organisation_id.choices = select_choices([CHOOSE, *choices.organisation_choices()])
     return form
 
 
 @bp.route("/projekt/<slug>/deltagare")
 @login_required
 def participants(slug: str):
-    project = queries.project_with_participants(slug)
+    project = overview.project_with_participants(slug)
     if project is None:
         abort(404)
     return _participants_page(project, _participant_form())

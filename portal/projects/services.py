@@ -16,7 +16,6 @@ from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.extensions import db
-from portal.projects import progress
 from portal.projects.models import (
     PARTICIPANT_ROLES,
     PROJECT_HEALTH,
@@ -26,6 +25,7 @@ from portal.projects.models import (
     ProjectParticipant,
     TargetGroup,
 )
+from portal.projects.progress.updates import notify_health_changed
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def update_project(actor: User, project: Project, version, **fields) -> Project:
         audit.record(actor, project.id, "update", "project", project.id, changes)
     db.session.flush()
     if "health" in changes:
-        progress.notify_health_changed(actor, project)
+        notify_health_changed(actor, project)
     return project
 
 

@@ -22,7 +22,7 @@ from portal.core.i18n import _l
 from portal.core.pdf import render_pdf
 from portal.extensions import db
 from portal.notifications.outbox import queue_email
-from portal.projects.contacts import recipients_for_grant
+from portal.projects.contacts.services import recipients_for_grant
 from portal.projects.models import FunderContact, ReportDeadline
 from portal.reports.document import document_title, render_document
 from portal.reports.models import REPORT_KINDS, Report, ReportDelivery, ReportVersion

@@ -13,12 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import int_or_none, select_choices
+from portal.core.forms import REQUIRED, VALID_DATE, SwedishDateField, int_or_none, select_choices
 from portal.core.i18n import _l
-from portal.projects.funding_forms import VALID_DATE, SwedishDateField
 from portal.reports.models import REPORT_KINDS
 
-REQUIRED = _l("Fyll i fältet.")
 TEMPLATE_ROWS = 12
 
 

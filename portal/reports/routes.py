@@ -16,7 +16,7 @@ from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.ids import parse_id
 from portal.extensions import db
-from portal.projects import funding
+from portal.projects.funding.economy import grant_of
 from portal.projects.lookup import found_or_404, project_by_slug
 from portal.projects.models import Grant
 from portal.reports import bp, services
@@ -102,7 +102,7 @@ def new(slug: str):
     data = None
     if request.method == "GET":
         grant_id = request.args.get("grant", type=parse_id)
-        grant = funding.grant_of(project, grant_id) if grant_id else None
+        grant = grant_of(project, grant_id) if grant_id else None
         template = template_for_grant(grant, active_templates()) if grant else None
         data = {
             "grant_id": grant.id if grant else None,
@@ -116,7 +116,7 @@ def new(slug: str):
         try:
             report = services.create_report(
                 project,
-                grant=funding.grant_of(project, form.grant_id.data) if form.grant_id.data else None,
+                grant=grant_of(project, form.grant_id.data) if form.grant_id.data else None,
                 template=_template(form.template_id.data),
                 kind=form.kind.data,
                 period_starts_on=form.period_starts_on.data,

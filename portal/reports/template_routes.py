@@ -10,7 +10,7 @@ from portal.core.forms import flash_success, select_choices, show_error
 from portal.core.i18n import _l
 from portal.core.permissions import require_role
 from portal.extensions import db
-from portal.projects import funding
+from portal.projects.funding.economy import funder_choices
 from portal.projects.lookup import found_or_404
 from portal.reports import bp, template_admin
 from portal.reports.forms import TEMPLATE_ROWS, TemplateForm
@@ -40,7 +40,7 @@ def _form(template: ReportTemplate | None) -> TemplateForm:
             "sections": rows,
         }
     form = TemplateForm(data=data)
-    form.funder_id.choices = select_choices([("", _l("Ingen")), *funding.funder_choices()])
+    form.funder_id.choices = select_choices([("", _l("Ingen")), *funder_choices()])
     choices = select_choices([("", _l("Välj underlag")), *source_choices()])
     for entry in form.sections:
         entry.source.choices = choices

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from portal.core.errors import ValidationError
 from portal.extensions import db
-from portal.projects import contacts
+from portal.projects.contacts import services as contacts
 from portal.projects.models import FunderContact
 from tests.factories import make_organisation
 from tests.projects.factories import make_project

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.core.audit import AuditEntry
 from portal.extensions import db
-from portal.projects import funding
+from portal.projects.funding.economy import economy_of, funder_choices
 from portal.projects.models import BudgetLine, Contribution, Expense, Grant
 from tests.factories import make_organisation
 from tests.projects.factories import make_project
@@ -95,7 +95,7 @@ def test_kulturradet_scenario_balances_and_an_expense_updates_spent(client, logi
         },
     )
     assert response.status_code == 302
-    economy = funding.economy(project)
+    economy = economy_of(project)
     grant_line = next(row for row in economy.lines if row.id == line.id)
     assert (grant_line.planned_ore, grant_line.spent_ore) == (600_000_00, 12_500_00)
     page = economy_page(client, project)
@@ -125,7 +125,7 @@ def test_spent_per_funder_and_left_to_repay_never_below_zero(app):
     other_project = make_project()
     make_expense(make_budget_line(other_project, grant=make_grant(other_project)))
 
-    economy = funding.economy(project)
+    economy = economy_of(project)
 
     by_kind = {row.kind: row for row in economy.funders}
     assert by_kind["grant"].spent_ore == 120_000_00
@@ -140,7 +140,7 @@ def test_left_to_repay_is_the_grant_minus_what_its_lines_spent(app):
     project = make_project()
     grant = make_grant(project, amount_ore=600_000_00)
     make_expense(make_budget_line(project, planned_ore=600_000_00, grant=grant), 450_000_00)
-    assert funding.economy(project).funders[0].to_repay_ore == 150_000_00
+    assert economy_of(project).funders[0].to_repay_ore == 150_000_00
 
 
 def test_economy_page_runs_the_same_number_of_queries_with_one_row_or_many(client, login_as):
@@ -395,7 +395,7 @@ def test_grant_that_finances_budget_lines_cannot_be_deleted(client, login_as):
 def test_funders_come_first_among_the_organisations_to_choose_from(app):
     make_organisation("Alnö bibliotek")
     make_organisation("Kulturrådet", kind="funder")
-    names = [name for _id, name in funding.funder_choices()]
+    names = [name for _id, name in funder_choices()]
     assert names == ["Kulturrådet", "Alnö bibliotek"]
 
 
@@ -435,7 +435,7 @@ def test_the_economy_sums_only_this_projects_rows(app):
     for each in (project, other):
         grant = make_grant(each, amount_ore=200_000_00)
         make_expense(make_budget_line(each, planned_ore=200_000_00, grant=grant), 50_000_00)
-    economy = funding.economy(project)
+    economy = economy_of(project)
     assert (economy.financing_ore, economy.planned_ore, economy.spent_ore) == (
         200_000_00,
         200_000_00,

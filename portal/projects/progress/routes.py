@@ -11,14 +11,18 @@ from portal.core.forms import flash_success, save_form, select_choices, show_err
 from portal.core.i18n import _l, translated
 from portal.core.numbers import format_number
 from portal.extensions import db
-from portal.projects import bp, progress
+from portal.projects.blueprint import bp
 from portal.projects.lookup import editable_project, found_or_404, project_by_slug
 from portal.projects.models import PROJECT_HEALTH
 from portal.projects.permissions import (
     can_edit,
     can_post_update,
 )
-from portal.projects.progress_forms import (
+from portal.projects.progress import history as project_history
+from portal.projects.progress import indicators as project_indicators
+from portal.projects.progress import milestones as project_milestones
+from portal.projects.progress import updates as project_updates
+from portal.projects.progress.forms import (
     ActionForm,
     IndicatorForm,
     MilestoneForm,
@@ -52,7 +56,7 @@ def milestones(slug: str):
     return render_template(
         "projects/milestones.html",
         project=project,
-        milestones=progress.milestones_of(project),
+        milestones=project_milestones.milestones_of(project),
         may_edit=can_edit(project, current_user),
         action_form=ActionForm(formdata=None),
         today=date.today(),
@@ -70,10 +74,12 @@ def _edit_milestone(project, milestone):
             "done_on": milestone.done_on,
         }
     form = MilestoneForm(data=data)
-    form.responsible_id.choices = select_choices([NOBODY, *progress.responsible_choices(project)])
+    form.responsible_id.choices = select_choices(
+        [NOBODY, *project_milestones.responsible_choices(project)]
+    )
     response = save_form(
         form,
-        lambda: progress.save_milestone(
+        lambda: project_milestones.save_milestone(
             current_user,
             project,
             milestone,
@@ -104,18 +110,22 @@ def new_milestone(slug: str):
 @login_required
 def edit_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
-    return _edit_milestone(project, found_or_404(progress.milestone_of(project, milestone_id)))
+    return _edit_milestone(
+        project, found_or_404(project_milestones.milestone_of(project, milestone_id))
+    )
 
 
 @bp.route("/projekt/<slug>/milstolpar/<id:milestone_id>/klar", methods=["POST"])
 @login_required
 def complete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
-    milestone = found_or_404(progress.milestone_of(project, milestone_id))
+    milestone = found_or_404(project_milestones.milestone_of(project, milestone_id))
     return _acted(
         project,
         milestone,
-        lambda actor, project, row: progress.mark_milestone_done(actor, project, row, date.today()),
+        lambda actor, project, row: project_milestones.mark_milestone_done(
+            actor, project, row, date.today()
+        ),
         _l("Milstolpen är markerad som klar."),
         "projects.milestones",
     )
@@ -125,11 +135,11 @@ def complete_milestone(slug: str, milestone_id: int):
 @login_required
 def delete_milestone(slug: str, milestone_id: int):
     project = editable_project(slug)
-    milestone = found_or_404(progress.milestone_of(project, milestone_id))
+    milestone = found_or_404(project_milestones.milestone_of(project, milestone_id))
     return _acted(
         project,
         milestone,
-        progress.delete_milestone,
+        project_milestones.delete_milestone,
         _l("Milstolpen är borttagen."),
         "projects.milestones",
     )
@@ -146,7 +156,7 @@ def _update_form(project):
     form.municipality.choices = select_choices(
         [
             ("", _l("Ingen kommun")),
-            *((name, name) for name in progress.municipality_choices(project)),
+            *((name, name) for name in project_updates.municipality_choices(project)),
         ]
     )
     return form
@@ -157,10 +167,10 @@ def _updates_page(project, form, status=200):
         render_template(
             "projects/updates.html",
             project=project,
-            updates=progress.updates_of(project),
+            updates=project_updates.updates_of(project),
             form=form,
             may_post=can_post_update(project, current_user),
-            is_following=progress.is_following(project, current_user),
+            is_following=project_history.is_following(project, current_user),
             action_form=ActionForm(formdata=None),
             health_labels=translated(PROJECT_HEALTH),
             active_tab="updates",
@@ -180,7 +190,7 @@ def updates(slug: str):
     form = _update_form(project)
     if form.validate_on_submit():
         try:
-            update = progress.post_update(
+            update = project_updates.post_update(
                 current_user,
                 project,
                 reported_on=form.reported_on.data,
@@ -212,8 +222,8 @@ def indicators(slug: str):
     return render_template(
         "projects/indicators.html",
         project=project,
-        rows=progress.indicator_summary(project),
-        measurements=progress.measurements_of(project),
+        rows=project_indicators.indicator_summary(project),
+        measurements=project_indicators.measurements_of(project),
         may_edit=can_edit(project, current_user),
         action_form=ActionForm(formdata=None),
         active_tab="indicators",
@@ -232,14 +242,14 @@ def _edit_indicator(project, indicator):
         }
     form = IndicatorForm(data=data)
     form.target_group_id.choices = select_choices(
-        [("", _l("Ingen särskild")), *progress.target_group_choices()]
+        [("", _l("Ingen särskild")), *project_indicators.target_group_choices()]
     )
     form.goal_area_id.choices = select_choices(
-        [("", _l("Projektets målområde")), *progress.goal_area_choices(project)]
+        [("", _l("Projektets målområde")), *project_indicators.goal_area_choices(project)]
     )
     response = save_form(
         form,
-        lambda: progress.save_indicator(
+        lambda: project_indicators.save_indicator(
             current_user,
             project,
             indicator,
@@ -271,18 +281,20 @@ def new_indicator(slug: str):
 @login_required
 def edit_indicator(slug: str, indicator_id: int):
     project = editable_project(slug)
-    return _edit_indicator(project, found_or_404(progress.indicator_of(project, indicator_id)))
+    return _edit_indicator(
+        project, found_or_404(project_indicators.indicator_of(project, indicator_id))
+    )
 
 
 @bp.route("/projekt/<slug>/indikatorer/<id:indicator_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_indicator(slug: str, indicator_id: int):
     project = editable_project(slug)
-    indicator = found_or_404(progress.indicator_of(project, indicator_id))
+    indicator = found_or_404(project_indicators.indicator_of(project, indicator_id))
     return _acted(
         project,
         indicator,
-        progress.delete_indicator,
+        project_indicators.delete_indicator,
         _l("Indikatorn och dess mätningar är borttagna."),
         "projects.indicators",
     )
@@ -292,11 +304,11 @@ def delete_indicator(slug: str, indicator_id: int):
 @login_required
 def delete_measurement(slug: str, measurement_id: int):
     project = editable_project(slug)
-    measurement = found_or_404(progress.measurement_of(project, measurement_id))
+    measurement = found_or_404(project_indicators.measurement_of(project, measurement_id))
     return _acted(
         project,
         measurement,
-        progress.delete_measurement,
+        project_indicators.delete_measurement,
         _l("Mätningen är borttagen."),
         "projects.indicators",
     )
@@ -314,9 +326,9 @@ def history(slug: str):
     return render_template(
         "projects/history.html",
         project=project,
-        entries=progress.history_of(project),
-        entities=progress.AUDIT_ENTITIES,
-        actions=progress.AUDIT_ACTIONS,
+        entries=project_history.history_of(project),
+        entities=project_history.AUDIT_ENTITIES,
+        actions=project_history.AUDIT_ACTIONS,
         active_tab="history",
     )
 
@@ -326,7 +338,7 @@ def history(slug: str):
 def follow(slug: str):
     project = project_by_slug(slug)
     _action_done()
-    progress.follow(current_user, project)
+    project_history.follow(current_user, project)
     db.session.commit()
     flash_success(_l("Du följer nu projektet och får e-post om nya uppdateringar."))
     return redirect(url_for("projects.updates", slug=project.slug))
@@ -337,7 +349,7 @@ def follow(slug: str):
 def unfollow(slug: str):
     project = project_by_slug(slug)
     _action_done()
-    progress.unfollow(current_user, project)
+    project_history.unfollow(current_user, project)
     db.session.commit()
     flash_success(_l("Du följer inte längre projektet."))
     return redirect(url_for("projects.updates", slug=project.slug))

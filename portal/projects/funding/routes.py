@@ -10,8 +10,19 @@ from portal.core.forms import flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.numbers import amount_for_form
 from portal.extensions import db
-from portal.projects import bp, funding
-from portal.projects.funding_forms import (
+from portal.projects.blueprint import bp
+from portal.projects.funding import services as funding
+from portal.projects.funding.economy import (
+    budget_line_choices,
+    budget_line_of,
+    contribution_of,
+    economy_of,
+    expense_of,
+    financing_choices,
+    funder_choices,
+    grant_of,
+)
+from portal.projects.funding.forms import (
     BudgetLineForm,
     ContributionForm,
     DeleteForm,
@@ -61,7 +72,7 @@ def _economy_page(project, error=None):
     return render_template(
         "projects/economy.html",
         project=project,
-        economy=funding.economy(project),
+        economy=economy_of(project),
         may_edit=can_edit(project, current_user),
         delete_form=DeleteForm(formdata=None),
         error=error,
@@ -93,7 +104,7 @@ def _grant_form(project, grant):
             + [{"kind": "final_report", "due_on": None}],
         }
     form = GrantForm(data=data)
-    form.funder_id.choices = select_choices([CHOOSE, *funding.funder_choices()])
+    form.funder_id.choices = select_choices([CHOOSE, *funder_choices()])
     return form
 
 
@@ -131,14 +142,14 @@ def new_grant(slug: str):
 @login_required
 def edit_grant(slug: str, grant_id: int):
     project = editable_project(slug)
-    return _edit_grant(project, found_or_404(funding.grant_of(project, grant_id)))
+    return _edit_grant(project, found_or_404(grant_of(project, grant_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/bidrag/<id:grant_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_grant(slug: str, grant_id: int):
     project = editable_project(slug)
-    grant = found_or_404(funding.grant_of(project, grant_id))
+    grant = found_or_404(grant_of(project, grant_id))
     return _delete(
         project,
         lambda: funding.delete_grant(current_user, project, grant),
@@ -158,7 +169,7 @@ def _edit_contribution(project, contribution):
             "kind": contribution.kind,
         }
     form = ContributionForm(data=data)
-    form.organisation_id.choices = select_choices([CHOOSE, *funding.funder_choices()])
+    form.organisation_id.choices = select_choices([CHOOSE, *funder_choices()])
 
     def save():
         funding.save_contribution(
@@ -190,16 +201,14 @@ def new_contribution(slug: str):
 @login_required
 def edit_contribution(slug: str, contribution_id: int):
     project = editable_project(slug)
-    return _edit_contribution(
-        project, found_or_404(funding.contribution_of(project, contribution_id))
-    )
+    return _edit_contribution(project, found_or_404(contribution_of(project, contribution_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/insatser/<id:contribution_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_contribution(slug: str, contribution_id: int):
     project = editable_project(slug)
-    contribution = found_or_404(funding.contribution_of(project, contribution_id))
+    contribution = found_or_404(contribution_of(project, contribution_id))
     return _delete(
         project,
         lambda: funding.delete_contribution(current_user, project, contribution),
@@ -223,7 +232,7 @@ def _edit_budget_line(project, line):
             "financed_by": source,
         }
     form = BudgetLineForm(data=data)
-    form.financed_by.choices = select_choices([CHOOSE, *funding.financing_choices(project)])
+    form.financed_by.choices = select_choices([CHOOSE, *financing_choices(project)])
 
     def save():
         funding.save_budget_line(
@@ -256,14 +265,14 @@ def new_budget_line(slug: str):
 @login_required
 def edit_budget_line(slug: str, line_id: int):
     project = editable_project(slug)
-    return _edit_budget_line(project, found_or_404(funding.budget_line_of(project, line_id)))
+    return _edit_budget_line(project, found_or_404(budget_line_of(project, line_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/budget/<id:line_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_budget_line(slug: str, line_id: int):
     project = editable_project(slug)
-    line = found_or_404(funding.budget_line_of(project, line_id))
+    line = found_or_404(budget_line_of(project, line_id))
     return _delete(
         project,
         lambda: funding.delete_budget_line(current_user, project, line),
@@ -284,7 +293,7 @@ def _edit_expense(project, expense):
             "budget_line_id": expense.budget_line_id,
         }
     form = ExpenseForm(data=data)
-    form.budget_line_id.choices = select_choices([CHOOSE, *funding.budget_line_choices(project)])
+    form.budget_line_id.choices = select_choices([CHOOSE, *budget_line_choices(project)])
 
     def save():
         funding.save_expense(
@@ -317,14 +326,14 @@ def new_expense(slug: str):
 @login_required
 def edit_expense(slug: str, expense_id: int):
     project = editable_project(slug)
-    return _edit_expense(project, found_or_404(funding.expense_of(project, expense_id)))
+    return _edit_expense(project, found_or_404(expense_of(project, expense_id)))
 
 
 @bp.route("/projekt/<slug>/ekonomi/utgifter/<id:expense_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_expense(slug: str, expense_id: int):
     project = editable_project(slug)
-    expense = found_or_404(funding.expense_of(project, expense_id))
+    expense = found_or_404(expense_of(project, expense_id))
     return _delete(
         project,
         lambda: funding.delete_expense(current_user, project, expense),

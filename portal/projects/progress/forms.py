@@ -6,11 +6,10 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.core.errors import ValidationError
-from portal.core.forms import int_or_none
+from portal.core.forms import REQUIRED, date_field, int_or_none
 from portal.core.i18n import _l
 from portal.core.money import parse_decimal
-from portal.projects.funding_forms import REQUIRED, date_field
-from portal.projects.progress import indicator_value_field
+from portal.projects.progress.updates import indicator_value_field
 
 NUMBER_HINT = _l("Ett tal, till exempel 12 eller 12,5.")
 

@@ -9,7 +9,7 @@ from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
-from portal.projects import bp, goal_areas, plan
+from portal.projects.blueprint import bp
 from portal.projects.models import (
     PARTICIPANT_ROLES,
     PROJECT_HEALTH,
@@ -18,7 +18,9 @@ from portal.projects.models import (
     PlanPeriod,
     TargetGroup,
 )
-from portal.projects.plan_forms import GoalAreaForm, PlanPeriodForm, RemoveForm, TargetGroupForm
+from portal.projects.plan import queries as plan_queries
+from portal.projects.plan import services as plan
+from portal.projects.plan.forms import GoalAreaForm, PlanPeriodForm, RemoveForm, TargetGroupForm
 
 
 def _save(form, template: str, save, saved_message, redirect_to, **context):
@@ -217,7 +219,7 @@ def delete_target_group(group_id: int):
 @bp.route("/malomraden/<id:area_id>")
 @login_required
 def goal_area(area_id: int):
-    page = goal_areas.goal_area_page(area_id)
+    page = plan_queries.goal_area_page(area_id)
     if page is None:
         abort(404)
     return render_template(
@@ -233,6 +235,6 @@ def goal_area(area_id: int):
 def participation_matrix():
     return render_template(
         "projects/matrix.html",
-        matrix=goal_areas.participation_matrix(),
+        matrix=plan_queries.participation_matrix(),
         roles=translated(PARTICIPANT_ROLES),
     )

@@ -3,7 +3,6 @@ them, and every select is checked by a service against this project's own rows."
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import int_or_none, select_choices
+from portal.core.forms import REQUIRED, SwedishDateField, date_field, int_or_none, select_choices
 from portal.core.i18n import _l
 from portal.projects.models import (
     BUDGET_CATEGORIES,
@@ -23,27 +22,7 @@ from portal.projects.models import (
     REPORT_RECURRENCES,
 )
 
-REQUIRED = _l("Fyll i fältet.")
-VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
 AMOUNT_HINT = _l("I kronor, till exempel 600 000 eller 1 000,50.")
-
-
-class SwedishDateField(DateField):
-    """A date as 2016-03-15, with the Swedish message when it is not one."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(VALID_DATE)) from error
-
-
-def date_field(label, required=False):
-    validators = [DataRequired(VALID_DATE)] if required else [Optional()]
-    return SwedishDateField(label, validators=validators)
 
 
 def amount_field(label):

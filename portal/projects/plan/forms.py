@@ -4,11 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import WholeNumberRange
+from portal.core.forms import REQUIRED, VALID_DATE, WholeNumberRange
 from portal.core.i18n import _l
 
-REQUIRED = _l("Fyll i fältet.")
-VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
 POSITION_HINT = _l("Lägre tal visas först.")
 VALID_POSITION = _l("Skriv ett heltal från 0 och uppåt.")
 

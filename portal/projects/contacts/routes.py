@@ -8,8 +8,9 @@ from portal.accounts.permissions import require_staff
 from portal.core.forms import flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.extensions import db
-from portal.projects import bp, contacts
-from portal.projects.contacts_forms import FunderContactForm, RemoveContactForm
+from portal.projects.blueprint import bp
+from portal.projects.contacts import services as contacts
+from portal.projects.contacts.forms import FunderContactForm, RemoveContactForm
 from portal.projects.lookup import found_or_404
 
 

@@ -1,0 +1,1 @@
+"""The funders' contacts: who receives a grant's reports."""

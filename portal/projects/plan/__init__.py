@@ -1,0 +1,2 @@
+"""The regional library plan: plan periods, goal areas, target groups, and the pages that show
+projects under them."""
