@@ -21,6 +21,7 @@ from portal.accounts import feeds, tokens
 from portal.accounts.models import Invitation, Organisation, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
+from portal.documents import recycle_bin
 from portal.documents import services as document_services
 from portal.documents.models import DocumentFolder
 from portal.extensions import db
@@ -214,7 +215,7 @@ def _versioned_document() -> int:
 
 def _binned_document() -> int:
     document = make_document(_document_author(), "Borttagen plan")
-    document_services.delete_document(_document_author(), document)
+    recycle_bin.delete_document(_document_author(), document)
     db.session.commit()
     return document.id
 

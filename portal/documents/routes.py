@@ -1,4 +1,6 @@
-"""Document pages: folders, a document with its versions, uploads, downloads and the bin."""
+"""Document pages: a document with its versions, uploading and changing it, downloads, deleting
+it to the bin, and a project's documents. Uploads may be larger than other requests (and a
+request past the limit gets its own 413 page)."""
 
 import re
 import unicodedata
@@ -7,24 +9,19 @@ from urllib.parse import quote
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
-from portal.documents import bp, filetypes, services, storage
+from portal.documents import access, bp, filetypes, recycle_bin, services, storage
+from portal.documents.folder_routes import folder_choices, folder_url
 from portal.documents.forms import (
     FILE_HINT,
-    BinRestoreForm,
-    ConfirmForm,
     DeleteDocumentForm,
     DocumentForm,
-    FolderForm,
-    MoveFolderForm,
-    RenameFolderForm,
     RestoreForm,
     VersionForm,
 )
-from portal.documents.models import RETENTIONS, VISIBILITIES, Document, DocumentFolder
+from portal.documents.models import RETENTIONS, VISIBILITIES, Document
 from portal.extensions import db
 from portal.projects import choices as project_choices
 from portal.projects.lookup import project_by_slug
@@ -65,117 +62,8 @@ def _saved(form, change, message, target):
         abort(413)
 
 
-# --- Folders ---------------------------------------------------------------------------------
-
-
-def _folder_or_404(folder_id: int) -> DocumentFolder:
-    return db.get_or_404(DocumentFolder, folder_id)
-
-
-def _listing(folder: DocumentFolder | None):
-    manages = is_staff(current_user)
-    return render_template(
-        "documents/list.html",
-        listing=services.folder_page(current_user, folder),
-        kinds=translated(filetypes.KINDS),
-        manages=manages,
-        may_upload=services.may_upload_somewhere(current_user),
-        move_form=MoveFolderForm(formdata=None),
-        delete_form=ConfirmForm(formdata=None),
-    )
-
-
-@bp.route("/dokument")
-@login_required
-def document_list():
-    return _listing(None)
-
-
-@bp.route("/dokument/mappar/<id:folder_id>")
-@login_required
-def folder(folder_id: int):
-    return _listing(_folder_or_404(folder_id))
-
-
-def _folder_choices(empty_label) -> list:
-    return select_choices(
-        [("", empty_label)]
-        + [(row.id, "\u2003" * depth + row.name) for row, depth in services.folder_tree()]
-    )
-
-
-@bp.route("/dokument/mappar/ny", methods=["GET", "POST"])
-@require_staff
-def new_folder():
-    form = FolderForm(data={"parent_id": int_or_none(request.args.get("i"))})
-    form.parent_id.choices = _folder_choices(_l("Överst (ingen mapp)"))
-    done = _saved(
-        form,
-        lambda: services.create_folder(current_user, form.name.data, form.parent_id.data),
-        _l("Mappen är skapad."),
-        lambda created: url_for("documents.folder", folder_id=created.id),
-    )
-    if done:
-        return done
-    return render_template("documents/folder_form.html", form=form, folder=None)
-
-
-@bp.route("/dokument/mappar/<id:folder_id>/andra", methods=["GET", "POST"])
-@require_staff
-def rename_folder(folder_id: int):
-    folder = _folder_or_404(folder_id)
-    form = RenameFolderForm(data={"name": folder.name})
-    done = _saved(
-        form,
-        lambda: services.rename_folder(current_user, folder, form.name.data),
-        _l("Mappen har bytt namn."),
-        lambda _: url_for("documents.folder", folder_id=folder.id),
-    )
-    if done:
-        return done
-    return render_template("documents/folder_form.html", form=form, folder=folder)
-
-
-@bp.route("/dokument/mappar/<id:folder_id>/flytta", methods=["POST"])
-@require_staff
-def move_folder(folder_id: int):
-    folder = _folder_or_404(folder_id)
-    form = MoveFolderForm()
-    if not form.validate_on_submit() or form.step.data not in ("-1", "1"):
-        abort(400)
-    services.move_folder(current_user, folder, int(form.step.data))
-    db.session.commit()
-    return redirect(_folder_url(folder.parent_id))
-
-
-@bp.route("/dokument/mappar/<id:folder_id>/ta-bort", methods=["POST"])
-@require_staff
-def delete_folder(folder_id: int):
-    folder = _folder_or_404(folder_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    parent_id = folder.parent_id
-    try:
-        services.delete_folder(current_user, folder)
-    except ValidationError as error:
-        db.session.rollback()
-        return render_template("documents/folder_not_empty.html", folder=folder, error=error), 400
-    db.session.commit()
-    flash_success(_l("Mappen är borttagen."))
-    return redirect(_folder_url(parent_id))
-
-
-def _folder_url(folder_id: int | None) -> str:
-    if folder_id is None:
-        return url_for("documents.document_list")
-    return url_for("documents.folder", folder_id=folder_id)
-
-
-# --- A document ------------------------------------------------------------------------------
-
-
 def _readable_or_404(document_id: int) -> Document:
-    document = services.readable_document(current_user, document_id)
+    document = access.readable_document(current_user, document_id)
     if document is None:
         abort(404)
     return document
@@ -183,7 +71,7 @@ def _readable_or_404(document_id: int) -> Document:
 
 def _changeable_or_403(document_id: int) -> Document:
     document = _readable_or_404(document_id)
-    if not services.may_change(current_user, document):
+    if not access.may_change(current_user, document):
         abort(403)
     return document
 
@@ -195,7 +83,7 @@ def document(document_id: int):
 
 
 def _document_page(document: Document, version_form: VersionForm, status: int = 200):
-    may_change = services.may_change(current_user, document)
+    may_change = access.may_change(current_user, document)
     version_form.file.description = _file_hint()
     return (
         render_template(
@@ -206,7 +94,7 @@ def _document_page(document: Document, version_form: VersionForm, status: int = 
             version_form=version_form,
             restore_form=RestoreForm(formdata=None),
             delete_form=DeleteDocumentForm(formdata=None),
-            bin_days=services.BIN_DAYS,
+            bin_days=recycle_bin.BIN_DAYS,
             kinds=translated(filetypes.KINDS),
             visibilities=translated(VISIBILITIES),
             retentions=translated(RETENTIONS),
@@ -237,8 +125,8 @@ def _document_form(document: Document | None, **overrides) -> DocumentForm:
     elif overrides:
         data = overrides
     form = DocumentForm(data=data)
-    form.folder_id.choices = _folder_choices(_l("Ingen mapp"))
-    projects = services.upload_projects(current_user)
+    form.folder_id.choices = folder_choices(_l("Ingen mapp"))
+    projects = access.upload_projects(current_user)
     kept = document is not None and document.project is not None
     if kept and all(project_id != document.project_id for project_id, _ in projects):
         projects.append((document.project_id, document.project.title))
@@ -275,7 +163,7 @@ def _upload(form_file) -> services.Upload:
 def new_document():
     """Staff upload anywhere; others to a project they are on (the form offers only those),
     so a member on no project is refused."""
-    if not services.may_upload_somewhere(current_user):
+    if not access.may_upload_somewhere(current_user):
         abort(403)
     form = _document_form(
         None,
@@ -390,57 +278,16 @@ def delete_document(document_id: int):
     if not DeleteDocumentForm().validate_on_submit():
         abort(400)
     folder_id = document.folder_id
-    services.delete_document(current_user, document)
+    recycle_bin.delete_document(current_user, document)
     db.session.commit()
     flash_success(
         _l(
             "Dokumentet ligger i papperskorgen. Länsbiblioteket kan återställa det inom "
             "%(days)s dagar.",
-            days=services.BIN_DAYS,
+            days=recycle_bin.BIN_DAYS,
         )
     )
-    return redirect(_folder_url(folder_id))
-
-
-# --- The bin and a project's documents -------------------------------------------------------
-
-
-@bp.route("/dokument/papperskorg")
-@require_staff
-def document_bin():
-    return _bin_page()
-
-
-def _bin_page(error: str | None = None, status: int = 200):
-    return (
-        render_template(
-            "documents/bin.html",
-            documents=services.binned_documents(),
-            restorable_until=services.restorable_until,
-            restore_form=BinRestoreForm(formdata=None),
-            error=error,
-            bin_days=services.BIN_DAYS,
-        ),
-        status,
-    )
-
-
-@bp.route("/dokument/papperskorg/<id:document_id>/aterstall", methods=["POST"])
-@require_staff
-def restore_from_bin(document_id: int):
-    document = services.binned_document(document_id)
-    if document is None:
-        abort(404)
-    if not BinRestoreForm().validate_on_submit():
-        abort(400)
-    try:
-        services.restore_from_bin(current_user, document)
-    except ValidationError as error:
-        db.session.rollback()
-        return _bin_page(str(error.message), 400)
-    db.session.commit()
-    flash_success(_l("Dokumentet är återställt."))
-    return redirect(url_for("documents.document", document_id=document.id))
+    return redirect(folder_url(folder_id))
 
 
 @bp.route("/projekt/<slug>/dokument")
@@ -450,8 +297,8 @@ def project_documents(slug: str):
     return render_template(
         "documents/project.html",
         project=project,
-        documents=services.project_documents(current_user, project),
-        may_upload=services.may_upload(current_user, project),
+        documents=access.project_documents(current_user, project),
+        may_upload=access.may_upload(current_user, project),
         kinds=translated(filetypes.KINDS),
         active_tab="documents",
     )

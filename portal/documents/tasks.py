@@ -7,7 +7,7 @@ from celery import shared_task
 from sqlalchemy.orm import Session
 
 from portal.core import after_commit
-from portal.documents import services
+from portal.documents import recycle_bin, search_text
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -15,16 +15,16 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="portal.documents.tasks.extract_text", time_limit=300)
 def extract_text(version_id: int) -> int:
-    text = services.extract_version_text(version_id)
+    text = search_text.extract_version_text(version_id)
     db.session.commit()
     return len(text or "")
 
 
 @shared_task(name="portal.documents.tasks.purge_bin")
 def purge_bin() -> int:
-    purged = services.purge_bin()
+    purged = recycle_bin.purge_bin()
     db.session.commit()
-    for version_id in services.versions_without_text():
+    for version_id in search_text.versions_without_text():
         if not send_extraction_task(version_id):
             break
     return len(purged)
@@ -42,7 +42,7 @@ def send_extraction_task(version_id: int) -> bool:
 def register_commit_hooks() -> None:
     """Extraction tasks go to the broker only once the upload has committed
     (portal/core/after_commit.py)."""
-    after_commit.on_commit(services.PENDING_TEXT, dispatch_extractions)
+    after_commit.on_commit(search_text.PENDING_TEXT, dispatch_extractions)
 
 
 def dispatch_extractions(session: Session, version_ids: list[int]) -> None:

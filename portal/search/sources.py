@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, and_, func, true
 
 from portal.accounts.models import User
 from portal.core.i18n import _l
+from portal.documents.access import visible_to
 from portal.documents.models import Document
-from portal.documents.services import visible_to
 from portal.news.models import NewsComment, NewsItem
 from portal.news.services import audience_includes, is_out
 from portal.projects.models import Project

@@ -14,7 +14,7 @@ from portal.accounts.models import Organisation
 from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
 from portal.demo import load_demo
-from portal.documents import services, storage, tasks
+from portal.documents import access, recycle_bin, services, storage, tasks
 from portal.documents.models import Document, DocumentFolder, DocumentVersion
 from portal.extensions import db
 from tests.documents.factories import PLAN_TEXT, docx, make_document, odt, plan_pdf
@@ -289,8 +289,8 @@ def test_documents_for_some_organisations_are_read_only_there(app, client, login
     document = make_document(
         staff, "Avtal Timrå", visibility="organisations", organisation_ids=[timra.id]
     )
-    visible = select(Document.id).where(services.visible_to(make_user(organisation=timra)))
-    hidden = select(Document.id).where(services.visible_to(make_user(organisation=ange)))
+    visible = select(Document.id).where(access.visible_to(make_user(organisation=timra)))
+    hidden = select(Document.id).where(access.visible_to(make_user(organisation=ange)))
     assert db.session.scalars(visible).all() == [document.id]
     assert db.session.scalars(hidden).all() == []
 
@@ -364,7 +364,7 @@ def test_a_deleted_document_waits_in_the_bin_and_staff_restore_it(app, client, l
 def test_after_30_days_in_the_bin_a_document_cannot_be_restored(app, client, login_as):
     staff = login_as("staff")
     document = make_document(staff)
-    services.delete_document(staff, document, now=utcnow() - timedelta(days=31))
+    recycle_bin.delete_document(staff, document, now=utcnow() - timedelta(days=31))
     db.session.commit()
     response = client.post(f"/dokument/papperskorg/{document.id}/aterstall")
     assert response.status_code == 400
@@ -380,8 +380,8 @@ def test_beat_purges_rows_and_files_older_than_30_days_from_the_bin(app):
         make_document(staff, "Ny"),
         make_document(staff, "Kvar"),
     )
-    services.delete_document(staff, old, now=utcnow() - timedelta(days=31))
-    services.delete_document(staff, recent, now=utcnow() - timedelta(days=29))
+    recycle_bin.delete_document(staff, old, now=utcnow() - timedelta(days=31))
+    recycle_bin.delete_document(staff, recent, now=utcnow() - timedelta(days=29))
     db.session.commit()
     old_file = storage.path_of(old.current.storage_key)
     assert tasks.purge_bin() == 1
@@ -486,7 +486,7 @@ def test_the_demo_shares_meeting_notes_and_keeps_bokstarts_application_in_its_pr
     ange = db.session.scalar(select(Organisation).where(Organisation.name.like("Ånge%")))
 
     def titles(user):
-        return set(db.session.scalars(select(Document.title).where(services.visible_to(user))))
+        return set(db.session.scalars(select(Document.title).where(access.visible_to(user))))
 
     notes, application = (
         "Minnesanteckningar nätverksträff i Kramfors",

@@ -6,8 +6,8 @@ import io
 import pytest
 from flask import g
 
+from portal.documents import recycle_bin, tasks
 from portal.documents import services as documents
-from portal.documents import tasks
 from portal.extensions import db
 from portal.search import services
 from tests.documents.factories import make_document, plan_pdf
@@ -117,11 +117,11 @@ def test_a_binned_document_disappears_and_reappears_on_restore(in_request):
     document = make_document(staff, "Protokoll", plan_pdf("Flyttkartonger till Ånge."))
     extracted(document)
     assert found_titles(reader, "flyttkartong") == ["Protokoll"]
-    documents.delete_document(staff, document)
+    recycle_bin.delete_document(staff, document)
     db.session.commit()
     assert found_titles(reader, "flyttkartong") == []
     assert found_titles(staff, "flyttkartong") == []
-    documents.restore_from_bin(staff, document)
+    recycle_bin.restore_from_bin(staff, document)
     db.session.commit()
     assert found_titles(reader, "flyttkartong") == ["Protokoll"]
 
