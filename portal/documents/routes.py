@@ -211,7 +211,6 @@ def new_version(document_id: int):
     )
     if done:
         return done
-        document = _readable_or_404(document_id)
     return _document_page(document, form, 400)
 
 
