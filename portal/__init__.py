@@ -25,6 +25,7 @@ from portal.core.request_checks import register_request_checks
 from portal.core.security import register_security_headers
 from portal.core.templating import register_template_filters
 from portal.documents import bp as documents_bp
+from portal.documents import models as document_models
 from portal.documents import storage
 from portal.documents import tasks as document_tasks
 from portal.exports import bp as exports_bp
@@ -37,9 +38,12 @@ from portal.notifications import tasks as notification_tasks
 from portal.notifications.settings import bp as preferences_bp
 from portal.projects import bp as projects_bp
 from portal.reports import bp as reports_bp
+from portal.reports import keeping as report_keeping
+from portal.reports import services as report_services
 from portal.reports.delivery import recipients_of
 from portal.reports.permissions import can_manage_reports
 from portal.search import bp as search_bp
+from portal.search import index as search_index
 from portal.search.index import include_name
 from portal.statistics import bp as statistics_bp
 
@@ -121,8 +125,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_commit_hooks() -> None:
-    """What happens when a transaction commits or rolls back, in this order; the registry and
-    its one pair of listeners are portal/core/after_commit.py."""
+    """What happens when a transaction flushes, commits or rolls back, in this order; the
+    registry and its listeners are portal/core/after_commit.py."""
     outbox.register_delivery_tasks(
         notification_tasks.deliver_email, notification_tasks.deliver_emails
     )
@@ -131,6 +135,10 @@ def _register_commit_hooks() -> None:
     after_commit.register_commit_hooks()
     storage.register_commit_hooks()
     document_tasks.register_commit_hooks()
+    document_models.register_flush_hooks()
+    report_keeping.register_flush_hooks()
+    report_services.register_flush_hooks()
+    search_index.register_flush_hooks()
     after_commit.install()
 
 

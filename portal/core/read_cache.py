@@ -21,7 +21,6 @@ from typing import Any, cast
 from flask import Flask, g, has_app_context, render_template
 from flask_babel import get_locale
 from flask_caching import Cache
-from flask_sqlalchemy.session import Session as PortalSession
 from markupsafe import Markup
 from sqlalchemy import BigInteger, Column, String, Table, event, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +52,6 @@ def init_read_cache(app: Flask) -> None:
     else:
         app.config["CACHE_TYPE"] = "SimpleCache"
     cache.init_app(app)
-    _register_session_events()
 
 
 def cached(name: str, *key_parts: Any, build: Callable[[], Any]) -> Any:
@@ -161,31 +159,27 @@ def _raise_counter(session: Session) -> None:
         _raise_counter(session)
 
 
-@functools.cache  # once per process, however many apps are made
-def _register_session_events() -> None:
-    """On the portal's own sessions only: Celery's embedded broker writes its messages through
-    SQLAlchemy sessions of its own, into a database without the counter. The flush and the
-    bulk statements note a change; the commit raises the counter (portal/core/after_commit.py)."""
+def note_shown_changes(session: Session) -> None:
+    """After a flush: did it write a row that some page shows?"""
+    written = (*session.new, *session.dirty, *session.deleted)
+    if any(_is_shown(instance) for instance in written):
+        session.info[CHANGED_KEY] = [True]
 
-    @event.listens_for(PortalSession, "after_flush")
-    def note_shown_changes(session: Session, flush_context) -> None:
-        written = (*session.new, *session.dirty, *session.deleted)
-        if any(_is_shown(instance) for instance in written):
-            session.info[CHANGED_KEY] = [True]
 
-    @event.listens_for(PortalSession, "do_orm_execute")
-    def note_bulk_changes(state) -> None:
-        if not (state.is_insert or state.is_update or state.is_delete):
-            return
-        table = state.statement.table
-        if table is not data_versions and table.name not in _ignored_tables():
-            state.session.info[CHANGED_KEY] = [True]
+def note_bulk_changes(session: Session, table) -> None:
+    """An UPDATE or DELETE of many rows, which no flush sees. Only the portal's own sessions
+    are watched: Celery's embedded broker writes through sessions of its own, into a database
+    without the counter."""
+    if table is not data_versions and table.name not in _ignored_tables():
+        session.info[CHANGED_KEY] = [True]
 
 
 def register_commit_hooks() -> None:
     """Raise the counter as the last statement before COMMIT when a page's rows changed, and
     have the request read it again after: a request that saves and then shows a page must not
     key it by the old counter. A rollback forgets the change."""
+    after_commit.after_flush("read_cache_flush", note_shown_changes)
+    after_commit.on_bulk_write("read_cache_bulk", note_bulk_changes)
     after_commit.before_commit(COUNTER, raise_counter_last)
     after_commit.on_commit(CHANGED_KEY, None)
     after_commit.on_commit(RAISED_KEY, read_the_counter_again)

@@ -18,13 +18,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
     inspect,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal.accounts.models import Organisation, User
+from portal.core import after_commit
 from portal.core.dates import UTCDateTime, utcnow
 from portal.core.i18n import _l
 from portal.extensions import Model, db
@@ -145,8 +145,11 @@ class DocumentVersion(Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-@event.listens_for(Session, "before_flush")
-def _follow_current_version(session: Session, flush_context, instances) -> None:
+def register_flush_hooks() -> None:
+    after_commit.before_flush("document_text_follows_version", _follow_current_version)
+
+
+def _follow_current_version(session: Session) -> None:
     """Whenever a version becomes current or the current one gets its text, its document's
     `current_text` follows, whoever wrote the version (the services, the extraction task in the
     worker, the demo). The document row is always written, so that the row lock orders a

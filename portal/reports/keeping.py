@@ -7,9 +7,10 @@ Swedish message that says what to do instead. Projects cannot ask this themselve
 built on projects, not the other way round.
 """
 
-from sqlalchemy import event, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from portal.core import after_commit
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.projects.models import Grant, Project
@@ -30,8 +31,11 @@ def _has_report(session: Session, condition) -> bool:
     return bool(session.connection().scalar(select(exists().where(condition))))
 
 
-@event.listens_for(Session, "before_flush")
-def _keep_reports(session: Session, flush_context, instances) -> None:
+def register_flush_hooks() -> None:
+    after_commit.before_flush("reports_kept", _keep_reports)
+
+
+def _keep_reports(session: Session) -> None:
     """Deleting a project deletes its grants too: the project's message comes first."""
     deleted = list(session.deleted)
     for obj in deleted:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import User
 from portal.accounts.permissions import is_staff
+from portal.core import after_commit
 from portal.core.dates import utcnow
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.i18n import _l
@@ -345,8 +346,11 @@ def _is_marking_sent(report: Report) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
-def _freeze_sent_reports(session: Session, flush_context, instances) -> None:
+def register_flush_hooks() -> None:
+    after_commit.before_flush("sent_reports_frozen", _freeze_sent_reports)
+
+
+def _freeze_sent_reports(session: Session) -> None:
     """A sent report and its versions never change, whoever writes: the only change allowed is
     the act of marking an approved report sent (state, sent_at and the sending fields in one
     flush), and new ReportDelivery rows for it (they are rows of their own, not checked here)."""

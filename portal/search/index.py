@@ -21,6 +21,7 @@ from sqlalchemy import DDL, event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from portal.core import after_commit
 from portal.extensions import db
 from portal.search.sources import SOURCES, Source
 from portal.search.text import stemmed
@@ -130,8 +131,11 @@ def _text_changed(source: Source, obj) -> bool:
     return any(state.attrs[name].history.has_changes() for name, _ in source.fields)
 
 
-@event.listens_for(Session, "after_flush")
-def _follow_flush(session: Session, flush_context) -> None:
+def register_flush_hooks() -> None:
+    after_commit.after_flush("search_index", _follow_flush)
+
+
+def _follow_flush(session: Session) -> None:
     """SQLite: re-stem what this flush created or changed, drop what it deleted."""
     changed: dict[Source, set[int]] = defaultdict(set)
     removed: dict[Source, set[int]] = defaultdict(set)
