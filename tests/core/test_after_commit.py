@@ -66,4 +66,30 @@ def test_the_app_factory_registers_each_features_hooks_once(app):
         "documents_new_files",
         "documents_doomed_files",
         "documents_pending_text",
+        "read_cache_flush",
+        "read_cache_bulk",
+        "document_text_follows_version",
+        "reports_kept",
+        "sent_reports_frozen",
+        "search_index",
     } <= set(keys)
+
+
+def test_flush_hooks_see_what_is_written_and_may_refuse_it(app, registered):
+    flushed: list = []
+    after_commit.after_flush(
+        "test_after_flush", lambda session: flushed.extend(o.name for o in session.new)
+    )
+
+    def refuse_a_second_kramfors(session):
+        if any(getattr(o, "name", "") == "Kramfors igen" for o in session.new):
+            raise ValueError("refused")
+
+    after_commit.before_flush("test_before_flush", refuse_a_second_kramfors)
+    db.session.add(Organisation(name="Kramfors bibliotek", kind="municipal_library"))
+    db.session.flush()
+    db.session.add(Organisation(name="Kramfors igen", kind="municipal_library"))
+
+    with pytest.raises(ValueError, match="refused"):
+        db.session.flush()
+    assert flushed == ["Kramfors bibliotek"]
