@@ -1,5 +1,5 @@
 """Form helpers: show a service's error beside its field, keep what was typed; a Swedish
-date-and-time field."""
+date-and-time field; the form of a button that only posts the CSRF token."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField
+from wtforms import DateTimeLocalField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
@@ -43,6 +43,15 @@ class WholeNumberRange(NumberRange):
             raise ValidationError(self.message)
         if self.max is not None and data > self.max:
             raise ValidationError(self.message)
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something (delete, remove, restore, mark done, close a feed):
+    only the CSRF token, which `validate_on_submit` checks. The template says the button's
+    text, either in a <button> beside `form.hidden_tag()` or as `submit(form.submit, _("…"))`;
+    the submit field has no label of its own because every button says something else."""
+
+    submit = SubmitField()
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:

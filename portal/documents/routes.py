@@ -9,19 +9,15 @@ from flask_login import current_user, login_required
 
 from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.documents import bp, filetypes, services, storage
 from portal.documents.forms import (
     FILE_HINT,
-    BinRestoreForm,
-    ConfirmForm,
-    DeleteDocumentForm,
     DocumentForm,
     FolderForm,
     MoveFolderForm,
     RenameFolderForm,
-    RestoreForm,
     VersionForm,
 )
 from portal.documents.models import RETENTIONS, VISIBILITIES, Document, DocumentFolder
@@ -81,7 +77,7 @@ def _listing(folder: DocumentFolder | None):
         manages=manages,
         may_upload=services.may_upload_somewhere(current_user),
         move_form=MoveFolderForm(formdata=None),
-        delete_form=ConfirmForm(formdata=None),
+        delete_form=ButtonForm(formdata=None),
     )
 
 
@@ -152,7 +148,7 @@ def move_folder(folder_id: int):
 @require_staff
 def delete_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     parent_id = folder.parent_id
     try:
@@ -204,8 +200,8 @@ def _document_page(document: Document, version_form: VersionForm, status: int = 
             current=services.version_of(document, None),
             may_change=may_change,
             version_form=version_form,
-            restore_form=RestoreForm(formdata=None),
-            delete_form=DeleteDocumentForm(formdata=None),
+            restore_form=ButtonForm(formdata=None),
+            delete_form=ButtonForm(formdata=None),
             bin_days=services.BIN_DAYS,
             kinds=translated(filetypes.KINDS),
             visibilities=translated(VISIBILITIES),
@@ -365,7 +361,7 @@ def content_disposition(filename: str) -> str:
 @login_required
 def restore_version(document_id: int, number: int):
     document = _changeable_or_403(document_id)
-    if not RestoreForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if services.version_of(document, number) is None:
         abort(404)
@@ -387,7 +383,7 @@ def restore_version(document_id: int, number: int):
 @login_required
 def delete_document(document_id: int):
     document = _changeable_or_403(document_id)
-    if not DeleteDocumentForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     folder_id = document.folder_id
     services.delete_document(current_user, document)
@@ -417,7 +413,7 @@ def _bin_page(error: str | None = None, status: int = 200):
             "documents/bin.html",
             documents=services.binned_documents(),
             restorable_until=services.restorable_until,
-            restore_form=BinRestoreForm(formdata=None),
+            restore_form=ButtonForm(formdata=None),
             error=error,
             bin_days=services.BIN_DAYS,
         ),
@@ -431,7 +427,7 @@ def restore_from_bin(document_id: int):
     document = services.binned_document(document_id)
     if document is None:
         abort(404)
-    if not BinRestoreForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.restore_from_bin(current_user, document)
