@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField, SubmitField
+from wtforms import DateTimeLocalField, Field, FieldList, FormField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
@@ -55,12 +55,27 @@ class ButtonForm(FlaskForm):
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Attach the message to the named field, or show it above the form."""
+    """Attach the message to the named field (a row's field by its full name, as
+    "sections-2-title"), or show it above the form."""
     field = getattr(form, error.field, None) if error.field else None
+    if field is None and error.field:
+        field = _field_named(form, error.field)
     if field is not None:
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def _field_named(fields, name: str) -> Field | None:
+    """The field whose name in the HTML is `name`, looking into the rows of lists too."""
+    for field in fields:
+        if field.name == name:
+            return field
+        if isinstance(field, FieldList | FormField):
+            found = _field_named(field, name)
+            if found is not None:
+                return found
+    return None
 
 
 def save_form(form: FlaskForm, save: Callable[[], T], message, redirect_to) -> Response | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.accounts.permissions import STAFF_ROLES
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
-from portal.core.forms import ButtonForm, flash_success, select_choices, show_error
+from portal.core.forms import ButtonForm, flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.ids import parse_id
 from portal.extensions import db
@@ -112,25 +112,23 @@ def new(slug: str):
     form = NewReportForm(data=data)
     form.grant_id.choices = select_choices([CHOOSE, *_grant_choices(project)])
     form.template_id.choices = select_choices([CHOOSE, *template_choices()])
-    if form.validate_on_submit():
-        try:
-            report = services.create_report(
-                project,
-                grant=funding.grant_of(project, form.grant_id.data) if form.grant_id.data else None,
-                template=_template(form.template_id.data),
-                kind=form.kind.data,
-                period_starts_on=form.period_starts_on.data,
-                period_ends_on=form.period_ends_on.data,
-                actor=current_user,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Utkastet är skapat. Läs igenom och fyll i texterna."))
-            return _to_report(project, report)
-    return render_template("reports/new.html", project=project, form=form, active_tab="reports")
+    response = save_form(
+        form,
+        lambda: services.create_report(
+            project,
+            grant=funding.grant_of(project, form.grant_id.data) if form.grant_id.data else None,
+            template=_template(form.template_id.data),
+            kind=form.kind.data,
+            period_starts_on=form.period_starts_on.data,
+            period_ends_on=form.period_ends_on.data,
+            actor=current_user,
+        ),
+        _l("Utkastet är skapat. Läs igenom och fyll i texterna."),
+        lambda report: url_for("reports.show", slug=project.slug, report_id=report.id),
+    )
+    return response or render_template(
+        "reports/new.html", project=project, form=form, active_tab="reports"
+    )
 
 
 def _template(template_id):
