@@ -1,7 +1,7 @@
 """Admin pages: users (list, filter, invite, role, deactivate, log out everywhere) and
 organisations."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,8 +9,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts import services
 from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.models import ROLES, Organisation, User
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, save_form, select_choices, show_error
+from portal.core.forms import ButtonForm, save_form, select_choices
 from portal.core.i18n import _l
 from portal.core.ids import parse_id
 from portal.core.pagination import requested_page
@@ -77,16 +76,13 @@ def invite():
 def user(user_id: int):
     person = db.get_or_404(User, user_id)
     form = RoleForm(obj=person)
-    if form.validate_on_submit():
-        try:
-            services.change_role(current_user, person, form.role.data)
-        except ValidationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Rollen är ändrad."))
-            return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/user.html", person=person, form=form)
+    response = save_form(
+        form,
+        lambda: services.change_role(current_user, person, form.role.data),
+        _l("Rollen är ändrad."),
+        url_for("admin.user", user_id=person.id),
+    )
+    return response or render_template("admin/user.html", person=person, form=form)
 
 
 @bp.route("/anvandare/<id:user_id>/aktiv", methods=["POST"])
@@ -94,32 +90,34 @@ def user(user_id: int):
 def set_active(user_id: int):
     person = db.get_or_404(User, user_id)
     make_active = request.form.get("active") == "1"
-    try:
-        services.set_active(current_user, person, make_active)
-    except ValidationError as error:
-        return _user_page_with_error(person, error)
-    db.session.commit()
-    flash_success(_l("Kontot är aktiverat.") if make_active else _l("Kontot är avaktiverat."))
-    return redirect(url_for("admin.user", user_id=person.id))
+    button = ButtonForm()
+    response = save_form(
+        button,
+        lambda: services.set_active(current_user, person, make_active),
+        _l("Kontot är aktiverat.") if make_active else _l("Kontot är avaktiverat."),
+        url_for("admin.user", user_id=person.id),
+    )
+    return response or _user_page_with_errors(person, button)
 
 
 @bp.route("/anvandare/<id:user_id>/logga-ut-overallt", methods=["POST"])
 @require_role("admin")
 def log_out_everywhere(user_id: int):
     person = db.get_or_404(User, user_id)
-    try:
-        services.log_out_everywhere(current_user, person)
-    except ValidationError as error:
-        return _user_page_with_error(person, error)
-    db.session.commit()
-    flash_success(_l("%(name)s är utloggad från alla enheter.", name=person.name))
-    return redirect(url_for("admin.user", user_id=person.id))
+    button = ButtonForm()
+    response = save_form(
+        button,
+        lambda: services.log_out_everywhere(current_user, person),
+        _l("%(name)s är utloggad från alla enheter.", name=person.name),
+        url_for("admin.user", user_id=person.id),
+    )
+    return response or _user_page_with_errors(person, button)
 
 
-def _user_page_with_error(person: User, error: ValidationError):
-    """The user's page again, with the refused action's message above the forms."""
+def _user_page_with_errors(person: User, button: ButtonForm):
+    """The user's page again, with the refused button's message above the forms."""
     form = RoleForm(obj=person)
-    show_error(form, error)
+    form.form_errors.extend(button.form_errors)
     return render_template("admin/user.html", person=person, form=form), 400
 
 

@@ -10,11 +10,10 @@ from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.accounts.forms import CloseFeedForm, FeedForm
 from portal.accounts.models import FEED_KINDS, FeedToken, User
 from portal.accounts.tokens import hash_token, new_token
 from portal.core.dates import utcnow
-from portal.core.forms import flash_success
+from portal.core.forms import ButtonForm, flash_success
 from portal.extensions import db
 
 
@@ -75,14 +74,14 @@ def add_feed_settings_routes(bp: Blueprint, kind: str, path: str, template: str,
             template,
             has_feed=has_feed(current_user, kind),
             new_address=session.pop(new_address_key, None),
-            renew_form=FeedForm(formdata=None),
-            close_form=CloseFeedForm(formdata=None),
+            renew_form=ButtonForm(formdata=None),
+            close_form=ButtonForm(formdata=None),
             renew_url=url_for(f"{bp.name}.renew_feed"),
             close_url=url_for(f"{bp.name}.close_feed"),
         )
 
     def renew_view():
-        if not FeedForm().validate_on_submit():
+        if not ButtonForm().validate_on_submit():
             abort(400)
         token = renew_feed(current_user, kind)
         db.session.commit()
@@ -90,7 +89,7 @@ def add_feed_settings_routes(bp: Blueprint, kind: str, path: str, template: str,
         return redirect(url_for(settings_endpoint))
 
     def close_view():
-        if not CloseFeedForm().validate_on_submit():
+        if not ButtonForm().validate_on_submit():
             abort(400)
         close_feed(current_user, kind)
         db.session.commit()

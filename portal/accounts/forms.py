@@ -106,11 +106,3 @@ class OrganisationForm(FlaskForm):
         _l("Kontaktadress (e-post)"), validators=[Optional(), Email(VALID_EMAIL), Length(max=254)]
     )
     submit = SubmitField(_l("Spara organisation"))
-
-
-class FeedForm(FlaskForm):
-    submit = SubmitField(_l("Skapa en ny flödesadress"))
-
-
-class CloseFeedForm(FlaskForm):
-    submit = SubmitField(_l("Stäng av flödet"))

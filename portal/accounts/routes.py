@@ -18,7 +18,7 @@ from portal.accounts.sessions import (
     start_session,
 )
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, safe_next, show_error
+from portal.core.forms import flash_success, safe_next, save_form
 from portal.core.i18n import _l
 from portal.extensions import db, limiter
 
@@ -71,17 +71,15 @@ def accept_invitation(token: str):
     except ValidationError as error:
         return render_template("accounts/link_invalid.html", message=error.message), 410
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(token, form.password.data)
-        except ValidationError as error:
-            show_error(form, error)
-        else:
-            start_session(user)
-            db.session.commit()
-            flash_success(_l("Välkommen! Ditt konto är klart."))
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+    response = save_form(
+        form,
+        lambda: start_session(services.accept_invitation(token, form.password.data)),
+        _l("Välkommen! Ditt konto är klart."),
+        url_for("accounts.profile"),
+    )
+    return response or render_template(
+        "accounts/accept_invitation.html", form=form, invitation=invitation
+    )
 
 
 @bp.route("/glomt-losenord", methods=["GET", "POST"])
@@ -102,16 +100,13 @@ def reset_password(token: str):
     except ValidationError as error:
         return render_template("accounts/link_invalid.html", message=error.message), 410
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ValidationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Ditt lösenord är bytt. Logga in med det nya lösenordet."))
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    response = save_form(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        _l("Ditt lösenord är bytt. Logga in med det nya lösenordet."),
+        url_for("accounts.login"),
+    )
+    return response or render_template("accounts/reset_password.html", form=form)
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -137,19 +132,18 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                user, form.current_password.data, form.password.data, current_session_id()
-            )
-        except ValidationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            refresh_login(user)
-            flash_success(_l("Lösenordet är bytt. Dina andra inloggningar har avslutats."))
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/change_password.html", form=form)
+    response = save_form(
+        form,
+        lambda: services.change_password(
+            user, form.current_password.data, form.password.data, current_session_id()
+        ),
+        _l("Lösenordet är bytt. Dina andra inloggningar har avslutats."),
+        url_for("accounts.profile"),
+    )
+    if response is None:
+        return render_template("accounts/change_password.html", form=form)
+    refresh_login(user)  # the new session version, now committed: this login stays
+    return response
 
 
 @bp.route("/profil/logga-ut-andra-enheter", methods=["POST"])

@@ -1,6 +1,5 @@
 """The event form. Selects are checked again by the service, so forged ids are refused."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     StringField,
@@ -45,7 +44,3 @@ class EventForm(AudienceForm):
         description=_l("Du kan använda Markdown."),
     )
     submit = SubmitField(_l("Spara händelsen"))
-
-
-class DeleteEventForm(FlaskForm):
-    submit = SubmitField(_l("Ta bort händelsen"))

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 from portal.accounts import feeds
 from portal.accounts.permissions import is_staff, require_staff
 from portal.calendar import bp, services
-from portal.calendar.forms import DeleteEventForm, EventForm
+from portal.calendar.forms import EventForm
 from portal.calendar.ical import calendar_feed
 from portal.calendar.models import Event
 from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
 from portal.core.dates import STOCKHOLM
-from portal.core.forms import flash_success, save_form
+from portal.core.forms import ButtonForm, flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.extensions import db
 from portal.projects.audience import AUDIENCES
@@ -94,7 +94,7 @@ def _edit(event: Event | None):
         lambda saved: url_for("calendar.event", event_id=saved.id),
     )
     return response or render_template(
-        "calendar/form.html", form=form, event=event, delete_form=DeleteEventForm(formdata=None)
+        "calendar/form.html", form=form, event=event, delete_form=ButtonForm(formdata=None)
     )
 
 
@@ -114,7 +114,7 @@ def edit_event(event_id: int):
 @require_staff
 def delete_event(event_id: int):
     event = db.get_or_404(Event, event_id)
-    if not DeleteEventForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     services.delete_event(current_user, event)
     db.session.commit()

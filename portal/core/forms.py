@@ -1,5 +1,5 @@
 """Form helpers: show a service's error beside its field, keep what was typed; a Swedish
-date-and-time field."""
+date-and-time field; the form of a button that only posts the CSRF token."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateField, DateTimeLocalField
+from wtforms import DateField, DateTimeLocalField, Field, FieldList, FormField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -45,13 +45,37 @@ class WholeNumberRange(NumberRange):
             raise ValidationError(self.message)
 
 
+class ButtonForm(FlaskForm):
+    """A button that changes something (delete, remove, restore, mark done, close a feed):
+    only the CSRF token, which `validate_on_submit` checks. The template says the button's
+    text, either in a <button> beside `form.hidden_tag()` or as `submit(form.submit, _("…"))`;
+    the submit field has no label of its own because every button says something else."""
+
+    submit = SubmitField()
+
+
 def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Attach the message to the named field, or show it above the form."""
+    """Attach the message to the named field (a row's field by its full name, as
+    "sections-2-title"), or show it above the form."""
     field = getattr(form, error.field, None) if error.field else None
+    if field is None and error.field:
+        field = _field_named(form, error.field)
     if field is not None:
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def _field_named(fields, name: str) -> Field | None:
+    """The field whose name in the HTML is `name`, looking into the rows of lists too."""
+    for field in fields:
+        if field.name == name:
+            return field
+        if isinstance(field, FieldList | FormField):
+            found = _field_named(field, name)
+            if found is not None:
+                return found
+    return None
 
 
 def save_form(form: FlaskForm, save: Callable[[], T], message, redirect_to) -> Response | None:

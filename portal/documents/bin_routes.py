@@ -5,10 +5,9 @@ from flask_login import current_user
 
 from portal.accounts.permissions import require_staff
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success
+from portal.core.forms import ButtonForm, flash_success
 from portal.core.i18n import _l
 from portal.documents import bp, recycle_bin
-from portal.documents.forms import BinRestoreForm
 from portal.extensions import db
 
 
@@ -24,7 +23,7 @@ def _bin_page(error: str | None = None, status: int = 200):
             "documents/bin.html",
             documents=recycle_bin.binned_documents(),
             restorable_until=recycle_bin.restorable_until,
-            restore_form=BinRestoreForm(formdata=None),
+            restore_form=ButtonForm(formdata=None),
             error=error,
             bin_days=recycle_bin.BIN_DAYS,
         ),
@@ -38,7 +37,7 @@ def restore_from_bin(document_id: int):
     document = recycle_bin.binned_document(document_id)
     if document is None:
         abort(404)
-    if not BinRestoreForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         recycle_bin.restore_from_bin(current_user, document)

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 
 from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.documents import access, bp, filetypes, folders
-from portal.documents.forms import ConfirmForm, FolderForm, MoveFolderForm, RenameFolderForm
+from portal.documents.forms import FolderForm, MoveFolderForm, RenameFolderForm
 from portal.documents.models import DocumentFolder
 from portal.extensions import db
 
@@ -27,7 +27,7 @@ def _listing(folder: DocumentFolder | None):
         manages=manages,
         may_upload=access.may_upload_somewhere(current_user),
         move_form=MoveFolderForm(formdata=None),
-        delete_form=ConfirmForm(formdata=None),
+        delete_form=ButtonForm(formdata=None),
     )
 
 
@@ -98,7 +98,7 @@ def move_folder(folder_id: int):
 @require_staff
 def delete_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     parent_id = folder.parent_id
     try:

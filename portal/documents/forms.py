@@ -46,10 +46,6 @@ class MoveFolderForm(FlaskForm):
     step = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Ta bort"))
-
-
 class DocumentForm(FlaskForm):
     """The document's description and public-record fields; `file` only when uploading."""
 
@@ -93,15 +89,3 @@ class DocumentForm(FlaskForm):
 class VersionForm(FlaskForm):
     file = FileField(_l("Fil"))
     submit = SubmitField(_l("Ladda upp den nya versionen"))
-
-
-class RestoreForm(FlaskForm):
-    submit = SubmitField(_l("Gör till gällande version"))
-
-
-class DeleteDocumentForm(FlaskForm):
-    submit = SubmitField(_l("Flytta till papperskorgen"))
-
-
-class BinRestoreForm(FlaskForm):
-    submit = SubmitField(_l("Återställ"))

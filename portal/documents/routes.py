@@ -10,15 +10,13 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.documents import access, bp, filetypes, recycle_bin, services, storage
 from portal.documents.folder_routes import folder_choices, folder_url
 from portal.documents.forms import (
     FILE_HINT,
-    DeleteDocumentForm,
     DocumentForm,
-    RestoreForm,
     VersionForm,
 )
 from portal.documents.models import RETENTIONS, VISIBILITIES, Document
@@ -92,8 +90,8 @@ def _document_page(document: Document, version_form: VersionForm, status: int = 
             current=services.version_of(document, None),
             may_change=may_change,
             version_form=version_form,
-            restore_form=RestoreForm(formdata=None),
-            delete_form=DeleteDocumentForm(formdata=None),
+            restore_form=ButtonForm(formdata=None),
+            delete_form=ButtonForm(formdata=None),
             bin_days=recycle_bin.BIN_DAYS,
             kinds=translated(filetypes.KINDS),
             visibilities=translated(VISIBILITIES),
@@ -252,7 +250,7 @@ def content_disposition(filename: str) -> str:
 @login_required
 def restore_version(document_id: int, number: int):
     document = _changeable_or_403(document_id)
-    if not RestoreForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if services.version_of(document, number) is None:
         abort(404)
@@ -274,7 +272,7 @@ def restore_version(document_id: int, number: int):
 @login_required
 def delete_document(document_id: int):
     document = _changeable_or_403(document_id)
-    if not DeleteDocumentForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     folder_id = document.folder_id
     recycle_bin.delete_document(current_user, document)

@@ -40,10 +40,6 @@ class NewsForm(AudienceForm):
     submit = SubmitField(_l("Spara nyheten"))
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Ta bort nyheten"))
-
-
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Din kommentar"),
@@ -51,7 +47,3 @@ class CommentForm(FlaskForm):
         description=_l("Du kan använda Markdown."),
     )
     submit = SubmitField(_l("Skicka kommentaren"))
-
-
-class RemoveCommentForm(FlaskForm):
-    submit = SubmitField(_l("Ta bort kommentaren"))

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 from portal.accounts import feeds
 from portal.accounts.permissions import is_staff, require_staff
 from portal.core.dates import utcnow
-from portal.core.forms import flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.pagination import requested_page
 from portal.extensions import db
 from portal.news import bp, services
-from portal.news.forms import CommentForm, ConfirmForm, NewsForm, RemoveCommentForm
+from portal.news.forms import CommentForm, NewsForm
 from portal.news.models import NEWS_STATUSES, NewsItem
 from portal.projects import choices as project_choices
 from portal.projects.audience import AUDIENCES
@@ -52,7 +52,7 @@ def _item_page(item: NewsItem, comment_form: CommentForm, status: int = 200):
             "news/item.html",
             item=item,
             comment_form=comment_form,
-            remove_form=RemoveCommentForm(formdata=None),
+            remove_form=ButtonForm(formdata=None),
             may_change=lambda comment: services.may_change_comment(current_user, comment),
             statuses=translated(NEWS_STATUSES),
             audiences=translated(AUDIENCES),
@@ -114,7 +114,7 @@ def delete_comment(news_id: int, comment_id: int):
     item, comment = _own_comment(news_id, comment_id)
     if not services.may_change_comment(current_user, comment):
         abort(403)
-    if not RemoveCommentForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     services.delete_comment(current_user, comment)
     db.session.commit()
@@ -167,7 +167,7 @@ def _edit(item: NewsItem | None):
         lambda saved: url_for("news.news_item", news_id=saved.id),
     )
     return response or render_template(
-        "news/form.html", form=form, item=item, delete_form=ConfirmForm(formdata=None)
+        "news/form.html", form=form, item=item, delete_form=ButtonForm(formdata=None)
     )
 
 
@@ -187,7 +187,7 @@ def edit_news(news_id: int):
 @require_staff
 def delete_news(news_id: int):
     item = db.get_or_404(NewsItem, news_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     services.delete_news(item)
     db.session.commit()

@@ -64,9 +64,3 @@ class ParticipantForm(FlaskForm):
         validate_choice=False,
     )
     submit = SubmitField(_l("Lägg till deltagare"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that only carries the CSRF token (delete, remove)."""
-
-    submit = SubmitField(_l("Ta bort"))

@@ -9,13 +9,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.permissions import is_staff, require_staff
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, save_form, select_choices, show_error
+from portal.core.forms import ButtonForm, flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.read_cache import cached_fragment
 from portal.extensions import db
 from portal.projects import choices, models, overview, queries, services  # noqa: F401
 from portal.projects.blueprint import bp
-from portal.projects.forms import ConfirmForm, ParticipantForm, ProjectForm
+from portal.projects.forms import ParticipantForm, ProjectForm
 from portal.projects.lookup import project_by_slug
 from portal.projects.models import PARTICIPANT_ROLES, PROJECT_HEALTH, PROJECT_STATUSES
 from portal.projects.permissions import can_edit, require_edit
@@ -146,10 +146,10 @@ def edit_project(slug: str):
         else:
             flash_success(_l("Projektet är sparat."))
             return redirect(url_for("projects.project", slug=project.slug))
-    return _edit_page(project, form, ConfirmForm(formdata=None))
+    return _edit_page(project, form, ButtonForm(formdata=None))
 
 
-def _edit_page(project, form: ProjectForm, delete_form: ConfirmForm) -> str:
+def _edit_page(project, form: ProjectForm, delete_form: ButtonForm) -> str:
     return render_template(
         "projects/form.html",
         form=form,
@@ -164,7 +164,7 @@ def _edit_page(project, form: ProjectForm, delete_form: ConfirmForm) -> str:
 @require_staff
 def delete_project(slug: str):
     project = project_by_slug(slug)
-    delete_form = ConfirmForm()
+    delete_form = ButtonForm()
     if not delete_form.validate_on_submit():
         abort(400)
     try:
@@ -184,7 +184,7 @@ def _participants_page(project, form, status=200):
             "projects/participants.html",
             project=project,
             form=form,
-            remove_form=ConfirmForm(formdata=None),
+            remove_form=ButtonForm(formdata=None),
             may_edit=can_edit(project, current_user),
             roles=translated(PARTICIPANT_ROLES),
             active_tab="participants",
@@ -234,7 +234,7 @@ def add_participant(slug: str):
 def remove_participant(slug: str, participant_id: int):
     project = project_by_slug(slug)
     require_edit(project, current_user)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.remove_participant(current_user, project, participant_id)

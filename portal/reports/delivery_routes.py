@@ -5,12 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.core.errors import DomainError
-from portal.core.forms import flash_success
+from portal.core.forms import ButtonForm, flash_success
 from portal.core.i18n import _l
 from portal.extensions import db
 from portal.projects.lookup import found_or_404, project_by_slug
 from portal.reports import bp, delivery
-from portal.reports.delivery_forms import SendReportForm
 from portal.reports.models import Report
 from portal.reports.permissions import require_manage_reports
 
@@ -36,7 +35,7 @@ def _report_page(report: Report):
 @login_required
 def send(slug: str, report_id: int):
     report = _report(slug, report_id)
-    if not SendReportForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         deliveries = delivery.send_report(report, current_user)

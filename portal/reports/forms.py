@@ -49,10 +49,6 @@ class ReportTextsForm(FlaskForm):
     submit = SubmitField(_l("Spara"))
 
 
-class ActionForm(FlaskForm):
-    """The POST buttons for refresh and approve: only the CSRF token."""
-
-
 class ReviewForm(FlaskForm):
     reviewer_id = SelectField(_l("Granskare (valfritt)"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Skicka till granskning"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.accounts.permissions import STAFF_ROLES
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import ButtonForm, flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.ids import parse_id
 from portal.extensions import db
@@ -22,7 +22,7 @@ from portal.projects.models import Grant
 from portal.reports import bp, services
 from portal.reports.builtins import active_templates, template_for_grant
 from portal.reports.document import chart_svg, render_document
-from portal.reports.forms import ActionForm, NewReportForm, ReportTextsForm, ReviewForm
+from portal.reports.forms import NewReportForm, ReportTextsForm, ReviewForm
 from portal.reports.models import (
     REPORT_KINDS,
     REPORT_STATES,
@@ -112,25 +112,23 @@ def new(slug: str):
     form = NewReportForm(data=data)
     form.grant_id.choices = select_choices([CHOOSE, *_grant_choices(project)])
     form.template_id.choices = select_choices([CHOOSE, *template_choices()])
-    if form.validate_on_submit():
-        try:
-            report = services.create_report(
-                project,
-                grant=grant_of(project, form.grant_id.data) if form.grant_id.data else None,
-                template=_template(form.template_id.data),
-                kind=form.kind.data,
-                period_starts_on=form.period_starts_on.data,
-                period_ends_on=form.period_ends_on.data,
-                actor=current_user,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Utkastet är skapat. Läs igenom och fyll i texterna."))
-            return _to_report(project, report)
-    return render_template("reports/new.html", project=project, form=form, active_tab="reports")
+    response = save_form(
+        form,
+        lambda: services.create_report(
+            project,
+            grant=grant_of(project, form.grant_id.data) if form.grant_id.data else None,
+            template=_template(form.template_id.data),
+            kind=form.kind.data,
+            period_starts_on=form.period_starts_on.data,
+            period_ends_on=form.period_ends_on.data,
+            actor=current_user,
+        ),
+        _l("Utkastet är skapat. Läs igenom och fyll i texterna."),
+        lambda report: url_for("reports.show", slug=project.slug, report_id=report.id),
+    )
+    return response or render_template(
+        "reports/new.html", project=project, form=form, active_tab="reports"
+    )
 
 
 def _template(template_id):
@@ -176,7 +174,7 @@ def _show(project, report, form=None, error=None, status=200):
             version=version,
             form=form,
             review_form=review_form,
-            action_form=ActionForm(formdata=None),
+            action_form=ButtonForm(formdata=None),
             may_approve=can_approve_reports(current_user),
             chart_svg=chart_svg,
             kinds=translated(REPORT_KINDS),
@@ -241,7 +239,7 @@ def _refused(project, report_id: int, error: DomainError, form=None):
 def _action(slug: str, report_id: int, act, message):
     project = _project(slug)
     report = _report(project, report_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         act(report)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, select_choices, show_error
+from portal.core.forms import save_form, select_choices
 from portal.core.i18n import _l
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -47,40 +46,25 @@ def _form(template: ReportTemplate | None) -> TemplateForm:
     return form
 
 
-def _field_error(form: TemplateForm, error: ValidationError) -> None:
-    """A row's error goes beside that row's field; the rest as show_error does."""
-    if error.field and error.field.startswith("sections-"):
-        _prefix, index, name = error.field.split("-", 2)
-        if index.isdigit() and int(index) < len(form.sections):
-            field = form.sections[int(index)][name]
-            field.errors = [*field.errors, str(error.message)]
-            return
-    show_error(form, error)
-
-
 def _edit(template: ReportTemplate | None):
     form = _form(template)
-    if form.validate_on_submit():
-        try:
-            template_admin.save_template(
-                current_user,
-                template,
-                name=form.name.data,
-                description=form.description.data,
-                funder_id=form.funder_id.data,
-                rows=[
-                    (entry.title.data, entry.source.data, entry.guidance.data)
-                    for entry in form.sections
-                ],
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Mallen är sparad."))
-            return redirect(url_for("reports.templates"))
-    return render_template("reports/template_form.html", form=form, template=template)
+    response = save_form(
+        form,
+        lambda: template_admin.save_template(
+            current_user,
+            template,
+            name=form.name.data,
+            description=form.description.data,
+            funder_id=form.funder_id.data,
+            rows=[
+                (entry.title.data, entry.source.data, entry.guidance.data)
+                for entry in form.sections
+            ],
+        ),
+        _l("Mallen är sparad."),
+        url_for("reports.templates"),
+    )
+    return response or render_template("reports/template_form.html", form=form, template=template)
 
 
 @bp.route("/admin/rapportmallar/ny", methods=["GET", "POST"])

@@ -27,9 +27,3 @@ class FunderContactForm(FlaskForm):
     phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=50)])
     receives_reports = BooleanField(_l("Får projektens rapporter med e-post"), default=True)
     submit = SubmitField(_l("Spara kontaktpersonen"))
-
-
-class RemoveContactForm(FlaskForm):
-    """Only the CSRF token: the delete buttons post it."""
-
-    submit = SubmitField(_l("Ta bort"))

@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from portal.accounts.models import ORGANISATION_KINDS
 from portal.accounts.permissions import require_staff
-from portal.core.forms import flash_success, save_form
+from portal.core.forms import ButtonForm, flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.extensions import db
 from portal.projects.blueprint import bp
 from portal.projects.contacts import services as contacts
-from portal.projects.contacts.forms import FunderContactForm, RemoveContactForm
+from portal.projects.contacts.forms import FunderContactForm
 from portal.projects.lookup import found_or_404
 
 
@@ -64,7 +64,7 @@ def funder_contacts(organisation_id: int):
         FunderContactForm(),
         "projects/funder_contacts.html",
         contacts=contacts.contacts_of(funder),
-        remove_form=RemoveContactForm(formdata=None),
+        remove_form=ButtonForm(formdata=None),
     )
 
 
@@ -83,7 +83,7 @@ def edit_funder_contact(organisation_id: int, contact_id: int):
 def delete_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)
     contact = found_or_404(contacts.contact_of(funder, contact_id))
-    if not RemoveContactForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     contacts.delete_contact(current_user, contact)
     db.session.commit()

@@ -91,7 +91,3 @@ class ExpenseForm(FlaskForm):
     )
     budget_line_id = SelectField(_l("Budgetrad"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Spara utgiften"))
-
-
-class DeleteForm(FlaskForm):
-    submit = SubmitField(_l("Ta bort"))

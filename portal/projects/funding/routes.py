@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, save_form, select_choices
+from portal.core.forms import ButtonForm, flash_success, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.numbers import amount_for_form
 from portal.extensions import db
@@ -25,7 +25,6 @@ from portal.projects.funding.economy import (
 from portal.projects.funding.forms import (
     BudgetLineForm,
     ContributionForm,
-    DeleteForm,
     ExpenseForm,
     GrantForm,
 )
@@ -49,7 +48,7 @@ def _save(form, project, template: str, save: Callable[[], object], saved_messag
 
 
 def _delete(project, delete: Callable[[], None], deleted_message):
-    form = DeleteForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -74,7 +73,7 @@ def _economy_page(project, error=None):
         project=project,
         economy=economy_of(project),
         may_edit=can_edit(project, current_user),
-        delete_form=DeleteForm(formdata=None),
+        delete_form=ButtonForm(formdata=None),
         error=error,
         categories=translated(BUDGET_CATEGORIES),
         deadline_kinds=translated(DEADLINE_KINDS),

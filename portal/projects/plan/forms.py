@@ -61,9 +61,3 @@ class TargetGroupForm(FlaskForm):
     position = position_field()
     is_retired = BooleanField(_l("Avvecklad (visas inte för nya projekt)"))
     submit = SubmitField(_l("Spara målgrupp"))
-
-
-class RemoveForm(FlaskForm):
-    """Only the CSRF token: delete and retire buttons post it."""
-
-    submit = SubmitField(_l("Ta bort"))

@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, save_form
+from portal.core.forms import ButtonForm, flash_success, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -20,7 +20,7 @@ from portal.projects.models import (
 )
 from portal.projects.plan import queries as plan_queries
 from portal.projects.plan import services as plan
-from portal.projects.plan.forms import GoalAreaForm, PlanPeriodForm, RemoveForm, TargetGroupForm
+from portal.projects.plan.forms import GoalAreaForm, PlanPeriodForm, TargetGroupForm
 
 
 def _save(form, template: str, save, saved_message, redirect_to, **context):
@@ -71,7 +71,7 @@ def _edit_plan_period(period: PlanPeriod | None):
         _l("Planperioden är sparad."),
         lambda: url_for("projects.edit_plan_period", period_id=saved["period"].id),
         period=period,
-        remove_form=RemoveForm(formdata=None),
+        remove_form=ButtonForm(formdata=None),
     )
 
 
@@ -114,7 +114,7 @@ def _edit_goal_area(period: PlanPeriod, area: GoalArea | None):
         lambda: url_for("projects.edit_plan_period", period_id=period.id),
         period=period,
         area=area,
-        remove_form=RemoveForm(formdata=None),
+        remove_form=ButtonForm(formdata=None),
     )
 
 
@@ -123,7 +123,7 @@ def _edit_goal_area(period: PlanPeriod, area: GoalArea | None):
 def delete_goal_area(area_id: int):
     area = db.get_or_404(GoalArea, area_id)
     period = area.plan_period
-    if not RemoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         plan.delete_goal_area(current_user, area)
@@ -136,7 +136,7 @@ def delete_goal_area(area_id: int):
             form=form,
             period=period,
             area=area,
-            remove_form=RemoveForm(formdata=None),
+            remove_form=ButtonForm(formdata=None),
         )
         return page, 400
     db.session.commit()
@@ -168,7 +168,7 @@ def target_groups():
         _l("Målgruppen är sparad."),
         lambda: url_for("projects.target_groups"),
         groups=plan.target_groups(),
-        remove_form=RemoveForm(formdata=None),
+        remove_form=ButtonForm(formdata=None),
     )
 
 
@@ -194,7 +194,7 @@ def edit_target_group(group_id: int):
         _l("Målgruppen är sparad."),
         lambda: url_for("projects.target_groups"),
         group=group,
-        remove_form=RemoveForm(formdata=None),
+        remove_form=ButtonForm(formdata=None),
     )
 
 
@@ -202,7 +202,7 @@ def edit_target_group(group_id: int):
 @require_role("admin")
 def delete_target_group(group_id: int):
     group = db.get_or_404(TargetGroup, group_id)
-    if not RemoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     outcome = plan.remove_target_group(current_user, group)
     db.session.commit()

@@ -85,9 +85,3 @@ class IndicatorForm(FlaskForm):
     target_group_id = SelectField(_l("Målgrupp"), coerce=int_or_none, validate_choice=False)
     goal_area_id = SelectField(_l("Målområde"), coerce=int_or_none, validate_choice=False)
     submit = SubmitField(_l("Spara indikatorn"))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something (mark done, delete, follow): only the CSRF token."""
-
-    submit = SubmitField(_l("Spara"))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from portal.accounts.permissions import is_staff
 from portal.core.errors import ValidationError
-from portal.core.forms import flash_success, save_form, select_choices, show_error
+from portal.core.forms import ButtonForm, flash_success, save_form, select_choices, show_error
 from portal.core.i18n import _l, translated
 from portal.core.numbers import format_number
 from portal.extensions import db
@@ -23,7 +23,6 @@ from portal.projects.progress import indicators as project_indicators
 from portal.projects.progress import milestones as project_milestones
 from portal.projects.progress import updates as project_updates
 from portal.projects.progress.forms import (
-    ActionForm,
     IndicatorForm,
     MilestoneForm,
     update_form_class,
@@ -33,7 +32,7 @@ NOBODY = ("", _l("Ingen vald"))
 
 
 def _action_done():
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
 
 
@@ -58,7 +57,7 @@ def milestones(slug: str):
         project=project,
         milestones=project_milestones.milestones_of(project),
         may_edit=can_edit(project, current_user),
-        action_form=ActionForm(formdata=None),
+        action_form=ButtonForm(formdata=None),
         today=date.today(),
         active_tab="milestones",
     )
@@ -171,7 +170,7 @@ def _updates_page(project, form, status=200):
             form=form,
             may_post=can_post_update(project, current_user),
             is_following=project_history.is_following(project, current_user),
-            action_form=ActionForm(formdata=None),
+            action_form=ButtonForm(formdata=None),
             health_labels=translated(PROJECT_HEALTH),
             active_tab="updates",
         ),
@@ -225,7 +224,7 @@ def indicators(slug: str):
         rows=project_indicators.indicator_summary(project),
         measurements=project_indicators.measurements_of(project),
         may_edit=can_edit(project, current_user),
-        action_form=ActionForm(formdata=None),
+        action_form=ButtonForm(formdata=None),
         active_tab="indicators",
     )
 
