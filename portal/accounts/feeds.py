@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.accounts.models import FEED_KINDS, FeedToken, User
 from portal.accounts.tokens import hash_token, new_token
 from portal.core.dates import utcnow
-from portal.core.forms import ButtonForm, flash_success
+from portal.core.forms import ButtonForm, press_button
 from portal.extensions import db
 
 
@@ -89,12 +89,9 @@ def add_feed_settings_routes(bp: Blueprint, kind: str, path: str, template: str,
         return redirect(url_for(settings_endpoint))
 
     def close_view():
-        if not ButtonForm().validate_on_submit():
-            abort(400)
-        close_feed(current_user, kind)
-        db.session.commit()
-        flash_success(closed_message)
-        return redirect(url_for(settings_endpoint))
+        return press_button(
+            lambda: close_feed(current_user, kind), closed_message, url_for(settings_endpoint)
+        )
 
     bp.add_url_rule(path, "feed_settings", login_required(settings_view))
     bp.add_url_rule(path, "renew_feed", login_required(renew_view), methods=["POST"])

@@ -1,6 +1,6 @@
 """Calendar pages: the months, one event, writing events (staff and admins), the iCal feed."""
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import feeds
@@ -11,7 +11,7 @@ from portal.calendar.ical import calendar_feed
 from portal.calendar.models import Event
 from portal.calendar.queries import SHOW, calendar_for, deadline_title, event_when
 from portal.core.dates import STOCKHOLM
-from portal.core.forms import ButtonForm, flash_success, save_form
+from portal.core.forms import ButtonForm, press_button, save_form
 from portal.core.i18n import _l, translated
 from portal.extensions import db
 from portal.projects.audience import AUDIENCES
@@ -114,12 +114,11 @@ def edit_event(event_id: int):
 @require_staff
 def delete_event(event_id: int):
     event = db.get_or_404(Event, event_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    services.delete_event(current_user, event)
-    db.session.commit()
-    flash_success(_l("Händelsen är borttagen."))
-    return redirect(url_for("calendar.calendar_page"))
+    return press_button(
+        lambda: services.delete_event(current_user, event),
+        _l("Händelsen är borttagen."),
+        url_for("calendar.calendar_page"),
+    )
 
 
 feeds.add_feed_settings_routes(

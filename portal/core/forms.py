@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 from wtforms import DateField, DateTimeLocalField, Field, FieldList, FormField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
@@ -78,22 +78,68 @@ def _field_named(fields, name: str) -> Field | None:
     return None
 
 
-def save_form(form: FlaskForm, save: Callable[[], T], message, redirect_to) -> Response | None:
+def _run_and_commit(action: Callable[[], T]) -> T:
+    """The one service call, then COMMIT; whatever is raised rolls the transaction back first,
+    so no error page ever flushes half a change."""
+    try:
+        result = action()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def save_form(
+    form: FlaskForm,
+    save: Callable[[], T],
+    message,
+    redirect_to,
+    refused: Callable[[DomainError], ResponseReturnValue] | None = None,
+) -> ResponseReturnValue | None:
     """The one way a view saves a form: when the form validates, run the one service call
     `save`, commit, say `message` and redirect to `redirect_to` (a URL, or a function of what
-    `save` returned). A refusal (ValidationError) rolls back and puts its Swedish message
-    beside its field or above the form. None when nothing was saved: the view shows the form
-    again, with what was typed."""
+    `save` returned). A refusal (ValidationError, also one raised by a rule at the commit's
+    flush) rolls back and puts its Swedish message beside its field or above the form, and
+    None is returned: the view shows the form again, with what was typed. A view that answers
+    refusals itself (other statuses, other DomainErrors) passes `refused(error)`."""
     if not form.validate_on_submit():
         return None
     try:
-        result = save()
-    except errors.ValidationError as error:
-        db.session.rollback()
+        result = _run_and_commit(save)
+    except DomainError as error:
+        if refused is not None:
+            return refused(error)
+        if not isinstance(error, errors.ValidationError):
+            raise
         show_error(form, error)
         return None
-    db.session.commit()
     flash_success(message)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def press_button(
+    action: Callable[[], T],
+    message,
+    redirect_to,
+    refused: Callable[[DomainError], ResponseReturnValue] | None = None,
+) -> ResponseReturnValue:
+    """The one way a button (a ButtonForm: only the CSRF token) changes something: 400 without
+    a valid token; else run the one service call `action`, commit, say `message` and redirect
+    to `redirect_to` (each a value, or a function of what `action` returned; no message when
+    None). A refusal (a DomainError) rolls back and is answered by `refused(error)`, or, without
+    it, by the error pages (403 for PermissionDenied, ...)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        result = _run_and_commit(action)
+    except DomainError as error:
+        if refused is None:
+            raise
+        return refused(error)
+    said = message(result) if callable(message) else message
+    if said is not None:
+        flash_success(said)
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 

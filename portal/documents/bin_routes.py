@@ -1,14 +1,12 @@
 """The bin's pages: staff see what was deleted and restore it within BIN_DAYS."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.permissions import require_staff
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success
+from portal.core.forms import ButtonForm, press_button
 from portal.core.i18n import _l
 from portal.documents import bp, recycle_bin
-from portal.extensions import db
 
 
 @bp.route("/dokument/papperskorg")
@@ -37,13 +35,9 @@ def restore_from_bin(document_id: int):
     document = recycle_bin.binned_document(document_id)
     if document is None:
         abort(404)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        recycle_bin.restore_from_bin(current_user, document)
-    except ValidationError as error:
-        db.session.rollback()
-        return _bin_page(str(error.message), 400)
-    db.session.commit()
-    flash_success(_l("Dokumentet är återställt."))
-    return redirect(url_for("documents.document", document_id=document.id))
+    return press_button(
+        lambda: recycle_bin.restore_from_bin(current_user, document),
+        _l("Dokumentet är återställt."),
+        url_for("documents.document", document_id=document.id),
+        lambda error: _bin_page(str(error.message), 400),
+    )

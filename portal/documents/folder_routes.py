@@ -5,8 +5,13 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts.permissions import is_staff, require_staff
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import (
+    ButtonForm,
+    int_or_none,
+    press_button,
+    save_form,
+    select_choices,
+)
 from portal.core.i18n import _l, translated
 from portal.documents import access, bp, filetypes, folders
 from portal.documents.forms import FolderForm, MoveFolderForm, RenameFolderForm
@@ -98,17 +103,15 @@ def move_folder(folder_id: int):
 @require_staff
 def delete_folder(folder_id: int):
     folder = _folder_or_404(folder_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    parent_id = folder.parent_id
-    try:
-        folders.delete_folder(current_user, folder)
-    except ValidationError as error:
-        db.session.rollback()
-        return render_template("documents/folder_not_empty.html", folder=folder, error=error), 400
-    db.session.commit()
-    flash_success(_l("Mappen är borttagen."))
-    return redirect(folder_url(parent_id))
+    return press_button(
+        lambda: folders.delete_folder(current_user, folder),
+        _l("Mappen är borttagen."),
+        folder_url(folder.parent_id),
+        lambda error: (
+            render_template("documents/folder_not_empty.html", folder=folder, error=error),
+            400,
+        ),
+    )
 
 
 def folder_url(folder_id: int | None) -> str:

@@ -6,11 +6,16 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import (
+    ButtonForm,
+    int_or_none,
+    press_button,
+    save_form,
+    select_choices,
+)
 from portal.core.i18n import _l, translated
 from portal.documents import access, bp, filetypes, recycle_bin, services, storage
 from portal.documents.folder_routes import folder_choices, folder_url
@@ -20,7 +25,6 @@ from portal.documents.forms import (
     VersionForm,
 )
 from portal.documents.models import RETENTIONS, VISIBILITIES, Document
-from portal.extensions import db
 from portal.projects import choices as project_choices
 from portal.projects.lookup import project_by_slug
 
@@ -56,7 +60,6 @@ def _saved(form, change, message, target):
     try:
         return save_form(form, change, message, target)
     except storage.TooLarge:
-        db.session.rollback()
         abort(413)
 
 
@@ -250,41 +253,37 @@ def content_disposition(filename: str) -> str:
 @login_required
 def restore_version(document_id: int, number: int):
     document = _changeable_or_403(document_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     if services.version_of(document, number) is None:
         abort(404)
-    try:
-        version = services.restore_version(current_user, document, number)
-    except ValidationError as error:
-        db.session.rollback()
+
+    def refused(error):
         version_form = VersionForm(formdata=None)
         version_form.form_errors.append(str(error.message))
         return _document_page(_readable_or_404(document_id), version_form, 400)
-    db.session.commit()
-    flash_success(
-        _l("Version %(old)s är gällande igen, som version %(new)s.", old=number, new=version.number)
+
+    return press_button(
+        lambda: services.restore_version(current_user, document, number),
+        lambda version: _l(
+            "Version %(old)s är gällande igen, som version %(new)s.", old=number, new=version.number
+        ),
+        url_for("documents.document", document_id=document.id),
+        refused,
     )
-    return redirect(url_for("documents.document", document_id=document.id))
 
 
 @bp.route("/dokument/<id:document_id>/ta-bort", methods=["POST"])
 @login_required
 def delete_document(document_id: int):
     document = _changeable_or_403(document_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    folder_id = document.folder_id
-    recycle_bin.delete_document(current_user, document)
-    db.session.commit()
-    flash_success(
+    return press_button(
+        lambda: recycle_bin.delete_document(current_user, document),
         _l(
             "Dokumentet ligger i papperskorgen. Länsbiblioteket kan återställa det inom "
             "%(days)s dagar.",
             days=recycle_bin.BIN_DAYS,
-        )
+        ),
+        folder_url(document.folder_id),
     )
-    return redirect(folder_url(folder_id))
 
 
 @bp.route("/projekt/<slug>/dokument")

@@ -1,12 +1,18 @@
 """News pages: the list, one item, and writing (staff and admins)."""
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import feeds
 from portal.accounts.permissions import is_staff, require_staff
 from portal.core.dates import utcnow
-from portal.core.forms import ButtonForm, flash_success, int_or_none, save_form, select_choices
+from portal.core.forms import (
+    ButtonForm,
+    int_or_none,
+    press_button,
+    save_form,
+    select_choices,
+)
 from portal.core.i18n import _l, translated
 from portal.core.pagination import requested_page
 from portal.extensions import db
@@ -73,14 +79,17 @@ def news_item(news_id: int):
 def add_comment(news_id: int):
     item = _readable_or_404(news_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        comment = services.add_comment(current_user, item, form.body.data)
-        db.session.commit()
-        flash_success(_l("Kommentaren är publicerad."))
-        return redirect(
-            url_for("news.news_item", news_id=item.id, _anchor=f"kommentar-{comment.id}")
-        )
-    return _item_page(item, form, 400)
+    response = save_form(
+        form,
+        lambda: services.add_comment(current_user, item, form.body.data),
+        _l("Kommentaren är publicerad."),
+        lambda comment: _comment_url(item, comment),
+    )
+    return response or _item_page(item, form, 400)
+
+
+def _comment_url(item: NewsItem, comment) -> str:
+    return url_for("news.news_item", news_id=item.id, _anchor=f"kommentar-{comment.id}")
 
 
 def _own_comment(news_id: int, comment_id: int):
@@ -98,14 +107,15 @@ def edit_comment(news_id: int, comment_id: int):
     if comment.author_id != current_user.id:
         abort(403)
     form = CommentForm(data={"body": comment.body})
-    if form.validate_on_submit():
-        services.edit_comment(current_user, comment, form.body.data)
-        db.session.commit()
-        flash_success(_l("Kommentaren är ändrad."))
-        return redirect(
-            url_for("news.news_item", news_id=item.id, _anchor=f"kommentar-{comment.id}")
-        )
-    return render_template("news/comment_form.html", item=item, comment=comment, form=form)
+    response = save_form(
+        form,
+        lambda: services.edit_comment(current_user, comment, form.body.data),
+        _l("Kommentaren är ändrad."),
+        _comment_url(item, comment),
+    )
+    return response or render_template(
+        "news/comment_form.html", item=item, comment=comment, form=form
+    )
 
 
 @bp.route("/nyheter/<id:news_id>/kommentarer/<id:comment_id>/ta-bort", methods=["POST"])
@@ -114,12 +124,11 @@ def delete_comment(news_id: int, comment_id: int):
     item, comment = _own_comment(news_id, comment_id)
     if not services.may_change_comment(current_user, comment):
         abort(403)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    services.delete_comment(current_user, comment)
-    db.session.commit()
-    flash_success(_l("Kommentaren är borttagen."))
-    return redirect(url_for("news.news_item", news_id=item.id))
+    return press_button(
+        lambda: services.delete_comment(current_user, comment),
+        _l("Kommentaren är borttagen."),
+        url_for("news.news_item", news_id=item.id),
+    )
 
 
 def _news_form(item: NewsItem | None) -> NewsForm:
@@ -187,12 +196,9 @@ def edit_news(news_id: int):
 @require_staff
 def delete_news(news_id: int):
     item = db.get_or_404(NewsItem, news_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    services.delete_news(item)
-    db.session.commit()
-    flash_success(_l("Nyheten är borttagen."))
-    return redirect(url_for("news.news_list"))
+    return press_button(
+        lambda: services.delete_news(item), _l("Nyheten är borttagen."), url_for("news.news_list")
+    )
 
 
 feeds.add_feed_settings_routes(

@@ -3,8 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from portal.core.errors import ValidationError
-from portal.core.forms import flash_success
+from portal.core.forms import press_button
 from portal.core.i18n import _l
 from portal.core.pagination import requested_page
 from portal.core.permissions import require_role
@@ -47,11 +46,15 @@ def index():
 @bp.route("/<id:email_id>/forsok-igen", methods=["POST"])
 @require_role("admin")
 def retry(email_id: int):
-    try:
-        outbox.retry_email(email_id)
-    except ValidationError as error:
+    listing = url_for("notifications.index", status=request.args.get("status"))
+
+    def refused(error):
         flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash_success(_l("E-postmeddelandet är köat igen."))
-    return redirect(url_for("notifications.index", status=request.args.get("status")))
+        return redirect(listing)
+
+    return press_button(
+        lambda: outbox.retry_email(email_id),
+        _l("E-postmeddelandet är köat igen."),
+        listing,
+        refused,
+    )

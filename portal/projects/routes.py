@@ -3,16 +3,13 @@ The sub-packages (plan, funding, progress, contacts) add their routes to the sam
 
 from dataclasses import astuple
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.permissions import is_staff, require_staff
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, save_form, select_choices, show_error
+from portal.core.forms import ButtonForm, press_button, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.read_cache import cached_fragment
-from portal.extensions import db
 from portal.projects import choices, models, overview, queries, services  # noqa: F401
 from portal.projects.blueprint import bp
 from portal.projects.forms import ParticipantForm, ProjectForm
@@ -134,19 +131,13 @@ def edit_project(slug: str):
     project = project_by_slug(slug)
     require_edit(project, current_user)
     form = _project_form(project)
-    if form.validate_on_submit():
-        try:
-            services.update_project(current_user, project, form.version.data, **_fields(form))
-            db.session.commit()
-        except (ValidationError, StaleDataError) as error:
-            db.session.rollback()
-            show_error(
-                form, error if isinstance(error, ValidationError) else services.ConcurrentEdit()
-            )
-        else:
-            flash_success(_l("Projektet är sparat."))
-            return redirect(url_for("projects.project", slug=project.slug))
-    return _edit_page(project, form, ButtonForm(formdata=None))
+    response = save_form(
+        form,
+        lambda: services.update_project(current_user, project, form.version.data, **_fields(form)),
+        _l("Projektet är sparat."),
+        lambda saved: url_for("projects.project", slug=saved.slug),
+    )
+    return response or _edit_page(project, form, ButtonForm(formdata=None))
 
 
 def _edit_page(project, form: ProjectForm, delete_form: ButtonForm) -> str:
@@ -164,18 +155,18 @@ def _edit_page(project, form: ProjectForm, delete_form: ButtonForm) -> str:
 @require_staff
 def delete_project(slug: str):
     project = project_by_slug(slug)
-    delete_form = ButtonForm()
-    if not delete_form.validate_on_submit():
-        abort(400)
-    try:
-        services.delete_project(current_user, project)
-    except ValidationError as error:
-        db.session.rollback()
+
+    def refused(error):
+        delete_form = ButtonForm(formdata=None)
         delete_form.form_errors.append(str(error.message))
         return _edit_page(project, _project_form(project), delete_form), 400
-    db.session.commit()
-    flash_success(_l("Projektet är borttaget."))
-    return redirect(url_for("projects.project_list"))
+
+    return press_button(
+        lambda: services.delete_project(current_user, project),
+        _l("Projektet är borttaget."),
+        url_for("projects.project_list"),
+        refused,
+    )
 
 
 def _participants_page(project, form, status=200):
@@ -214,19 +205,15 @@ def add_participant(slug: str):
     project = project_by_slug(slug)
     require_edit(project, current_user)
     form = _participant_form()
-    if form.validate_on_submit():
-        try:
-            services.add_participant(
-                current_user, project, form.organisation_id.data, form.role.data
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Deltagaren är tillagd."))
-            return redirect(url_for("projects.participants", slug=project.slug))
-    return _participants_page(project, form, 400)
+    response = save_form(
+        form,
+        lambda: services.add_participant(
+            current_user, project, form.organisation_id.data, form.role.data
+        ),
+        _l("Deltagaren är tillagd."),
+        url_for("projects.participants", slug=project.slug),
+    )
+    return response or _participants_page(project, form, 400)
 
 
 @bp.route("/projekt/<slug>/deltagare/<id:participant_id>/ta-bort", methods=["POST"])
@@ -234,13 +221,9 @@ def add_participant(slug: str):
 def remove_participant(slug: str, participant_id: int):
     project = project_by_slug(slug)
     require_edit(project, current_user)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_participant(current_user, project, participant_id)
-    except ValidationError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash_success(_l("Deltagaren är borttagen."))
-    return redirect(url_for("projects.participants", slug=project.slug))
+    return press_button(
+        lambda: services.remove_participant(current_user, project, participant_id),
+        _l("Deltagaren är borttagen."),
+        url_for("projects.participants", slug=project.slug),
+        lambda error: abort(404),
+    )

@@ -8,6 +8,7 @@ from datetime import date
 
 from slugify import slugify
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import is_staff
@@ -223,7 +224,10 @@ def update_project(actor: User, project: Project, version, **fields) -> Project:
         # Touch the row, so the version moves also when only a list (team, groups) changed.
         project.updated_at = utcnow()
         audit.record(actor, project.id, "update", "project", project.id, changes)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as error:  # saved by someone else since `version` was read
+        raise ConcurrentEdit() from error
     if "health" in changes:
         notify_health_changed(actor, project)
     return project

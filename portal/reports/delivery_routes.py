@@ -1,11 +1,10 @@
 """Sending a report to the funder, and its PDF."""
 
-from flask import Response, abort, current_app, flash, redirect, url_for
+from flask import Response, current_app, flash, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.core.errors import DomainError
-from portal.core.forms import ButtonForm, flash_success
+from portal.core.forms import press_button
 from portal.core.i18n import _l
 from portal.extensions import db
 from portal.projects.lookup import found_or_404, project_by_slug
@@ -35,22 +34,21 @@ def _report_page(report: Report):
 @login_required
 def send(slug: str, report_id: int):
     report = _report(slug, report_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        deliveries = delivery.send_report(report, current_user)
-    except DomainError as error:
-        db.session.rollback()
+    page = _report_page(report)
+
+    def refused(error):
         flash(str(error.message), "error")
-        return redirect(_report_page(report))
-    db.session.commit()
-    flash_success(
-        _l(
+        return redirect(page)
+
+    return press_button(
+        lambda: delivery.send_report(report, current_user),
+        lambda deliveries: _l(
             "Rapporten är skickad till %(recipients)s.",
             recipients=", ".join(row.recipient_email for row in deliveries),
-        )
+        ),
+        page,
+        refused,
     )
-    return redirect(_report_page(report))
 
 
 @bp.route("/projekt/<slug>/rapporter/<id:report_id>/rapport.pdf")

@@ -4,7 +4,7 @@ project's reports; approving needs staff or admin (the service says so)."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.accounts.permissions import STAFF_ROLES
 from portal.core.errors import DomainError, PermissionDenied, ValidationError
-from portal.core.forms import ButtonForm, flash_success, save_form, select_choices
+from portal.core.forms import ButtonForm, press_button, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.ids import parse_id
 from portal.extensions import db
@@ -63,10 +63,6 @@ def _report(project, report_id: int) -> Report:
             )
         )
     )
-
-
-def _to_report(project, report):
-    return redirect(url_for("reports.show", slug=project.slug, report_id=report.id))
 
 
 @bp.route("/projekt/<slug>/rapporter")
@@ -214,14 +210,15 @@ def save(slug: str, report_id: int):
         )
         form.version.data = str(version.number)
         return _show(project, report, form=form, status=409)
-    try:
-        services.save_report(report, [entry.data or "" for entry in form.sections], current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return _refused(project, report_id, error, form)
-    db.session.commit()
-    flash_success(_l("Rapporten är sparad."))
-    return _to_report(project, report)
+    return save_form(
+        form,
+        lambda: services.save_report(
+            report, [entry.data or "" for entry in form.sections], current_user
+        ),
+        _l("Rapporten är sparad."),
+        url_for("reports.show", slug=project.slug, report_id=report.id),
+        lambda error: _refused(project, report_id, error, form),
+    )
 
 
 def _refused(project, report_id: int, error: DomainError, form=None):
@@ -239,16 +236,12 @@ def _refused(project, report_id: int, error: DomainError, form=None):
 def _action(slug: str, report_id: int, act, message):
     project = _project(slug)
     report = _report(project, report_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        act(report)
-    except DomainError as error:
-        db.session.rollback()
-        return _refused(project, report_id, error)
-    db.session.commit()
-    flash_success(message)
-    return _to_report(project, report)
+    return press_button(
+        lambda: act(report),
+        message,
+        url_for("reports.show", slug=project.slug, report_id=report.id),
+        lambda error: _refused(project, report_id, error),
+    )
 
 
 @bp.route("/projekt/<slug>/rapporter/<id:report_id>/uppdatera-underlag", methods=["POST"])

@@ -1,13 +1,12 @@
 """Funders and their contacts: county library staff and admins keep who receives the reports."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ORGANISATION_KINDS
 from portal.accounts.permissions import require_staff
-from portal.core.forms import ButtonForm, flash_success, save_form
+from portal.core.forms import ButtonForm, press_button, save_form
 from portal.core.i18n import _l, translated
-from portal.extensions import db
 from portal.projects.blueprint import bp
 from portal.projects.contacts import services as contacts
 from portal.projects.contacts.forms import FunderContactForm
@@ -18,8 +17,8 @@ def _funder(organisation_id: int):
     return found_or_404(contacts.funder_by_id(organisation_id))
 
 
-def _back(funder):
-    return redirect(url_for("projects.funder_contacts", organisation_id=funder.id))
+def _back(funder) -> str:
+    return url_for("projects.funder_contacts", organisation_id=funder.id)
 
 
 def _save_contact(funder, contact, form, template: str, **context):
@@ -83,9 +82,8 @@ def edit_funder_contact(organisation_id: int, contact_id: int):
 def delete_funder_contact(organisation_id: int, contact_id: int):
     funder = _funder(organisation_id)
     contact = found_or_404(contacts.contact_of(funder, contact_id))
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    contacts.delete_contact(current_user, contact)
-    db.session.commit()
-    flash_success(_l("Kontaktpersonen är borttagen."))
-    return _back(funder)
+    return press_button(
+        lambda: contacts.delete_contact(current_user, contact),
+        _l("Kontaktpersonen är borttagen."),
+        _back(funder),
+    )

@@ -2,14 +2,12 @@
 
 from collections.abc import Callable
 
-from flask import abort, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, save_form, select_choices
+from portal.core.forms import ButtonForm, press_button, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.numbers import amount_for_form
-from portal.extensions import db
 from portal.projects.blueprint import bp
 from portal.projects.funding import services as funding
 from portal.projects.funding.economy import (
@@ -35,10 +33,6 @@ from portal.projects.permissions import can_edit
 CHOOSE = ("", _l("Välj"))
 
 
-def _back(project):
-    return redirect(url_for("projects.economy", slug=project.slug))
-
-
 def _save(form, project, template: str, save: Callable[[], object], saved_message, **context):
     """Validate, call the one service, commit once; on an error keep what was typed."""
     economy = url_for("projects.economy", slug=project.slug)
@@ -48,17 +42,12 @@ def _save(form, project, template: str, save: Callable[[], object], saved_messag
 
 
 def _delete(project, delete: Callable[[], None], deleted_message):
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        delete()
-    except ValidationError as error:
-        db.session.rollback()
-        return _economy_page(project, error=error.message), 400
-    db.session.commit()
-    flash_success(deleted_message)
-    return _back(project)
+    return press_button(
+        delete,
+        deleted_message,
+        url_for("projects.economy", slug=project.slug),
+        lambda error: (_economy_page(project, error=error.message), 400),
+    )
 
 
 @bp.route("/projekt/<slug>/ekonomi")

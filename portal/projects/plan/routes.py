@@ -1,11 +1,10 @@
 """Admin pages for the regional library plan (plan periods, goal areas, target groups), the
 goal-area pages and the participation matrix."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, save_form
+from portal.core.forms import ButtonForm, press_button, save_form
 from portal.core.i18n import _l, translated
 from portal.core.permissions import require_role
 from portal.extensions import db
@@ -123,12 +122,8 @@ def _edit_goal_area(period: PlanPeriod, area: GoalArea | None):
 def delete_goal_area(area_id: int):
     area = db.get_or_404(GoalArea, area_id)
     period = area.plan_period
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        plan.delete_goal_area(current_user, area)
-    except ValidationError as error:
-        db.session.rollback()
+
+    def refused(error):
         form = GoalAreaForm(obj=area, formdata=None)
         form.form_errors.append(str(error.message))
         page = render_template(
@@ -139,9 +134,13 @@ def delete_goal_area(area_id: int):
             remove_form=ButtonForm(formdata=None),
         )
         return page, 400
-    db.session.commit()
-    flash_success(_l("Målområdet är borttaget."))
-    return redirect(url_for("projects.edit_plan_period", period_id=period.id))
+
+    return press_button(
+        lambda: plan.delete_goal_area(current_user, area),
+        _l("Målområdet är borttaget."),
+        url_for("projects.edit_plan_period", period_id=period.id),
+        refused,
+    )
 
 
 # --- Target groups ---------------------------------------------------------------------------
@@ -202,15 +201,15 @@ def edit_target_group(group_id: int):
 @require_role("admin")
 def delete_target_group(group_id: int):
     group = db.get_or_404(TargetGroup, group_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    outcome = plan.remove_target_group(current_user, group)
-    db.session.commit()
-    if outcome == "retired":
-        flash_success(_l("Målgruppen används av projekt och är avvecklad i stället för borttagen."))
-    else:
-        flash_success(_l("Målgruppen är borttagen."))
-    return redirect(url_for("projects.target_groups"))
+    return press_button(
+        lambda: plan.remove_target_group(current_user, group),
+        lambda outcome: (
+            _l("Målgruppen används av projekt och är avvecklad i stället för borttagen.")
+            if outcome == "retired"
+            else _l("Målgruppen är borttagen.")
+        ),
+        url_for("projects.target_groups"),
+    )
 
 
 # --- Pages for everyone ----------------------------------------------------------------------

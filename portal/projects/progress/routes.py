@@ -2,15 +2,13 @@
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts.permissions import is_staff
-from portal.core.errors import ValidationError
-from portal.core.forms import ButtonForm, flash_success, save_form, select_choices, show_error
+from portal.core.forms import ButtonForm, press_button, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.numbers import format_number
-from portal.extensions import db
 from portal.projects.blueprint import bp
 from portal.projects.lookup import editable_project, found_or_404, project_by_slug
 from portal.projects.models import PROJECT_HEALTH
@@ -31,18 +29,11 @@ from portal.projects.progress.forms import (
 NOBODY = ("", _l("Ingen vald"))
 
 
-def _action_done():
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-
-
 def _acted(project, row, action, message, tab: str):
-    """A one-button action on one row (mark done, remove): CSRF-checked, done, committed."""
-    _action_done()
-    action(current_user, project, row)
-    db.session.commit()
-    flash_success(message)
-    return redirect(url_for(tab, slug=project.slug))
+    """A one-button action on one row (mark done, remove)."""
+    return press_button(
+        lambda: action(current_user, project, row), message, url_for(tab, slug=project.slug)
+    )
 
 
 # --- Milestones ----------------------------------------------------------------------------
@@ -187,28 +178,24 @@ def updates(slug: str):
             abort(403)
         return _updates_page(project, None)
     form = _update_form(project)
-    if form.validate_on_submit():
-        try:
-            update = project_updates.post_update(
-                current_user,
-                project,
-                reported_on=form.reported_on.data,
-                text=form.text.data,
-                health=form.health.data,
-                health_reason=form.health_reason.data,
-                municipality=form.municipality.data,
-                values=form.indicator_values(),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash_success(_l("Uppdateringen är publicerad."))
-            return redirect(
-                url_for("projects.updates", slug=project.slug, _anchor=f"uppdatering-{update.id}")
-            )
-    return _updates_page(project, form, 400 if form.is_submitted() else 200)
+    response = save_form(
+        form,
+        lambda: project_updates.post_update(
+            current_user,
+            project,
+            reported_on=form.reported_on.data,
+            text=form.text.data,
+            health=form.health.data,
+            health_reason=form.health_reason.data,
+            municipality=form.municipality.data,
+            values=form.indicator_values(),
+        ),
+        _l("Uppdateringen är publicerad."),
+        lambda update: url_for(
+            "projects.updates", slug=project.slug, _anchor=f"uppdatering-{update.id}"
+        ),
+    )
+    return response or _updates_page(project, form, 400 if form.is_submitted() else 200)
 
 
 # --- Indicators ----------------------------------------------------------------------------
@@ -336,19 +323,19 @@ def history(slug: str):
 @login_required
 def follow(slug: str):
     project = project_by_slug(slug)
-    _action_done()
-    project_history.follow(current_user, project)
-    db.session.commit()
-    flash_success(_l("Du följer nu projektet och får e-post om nya uppdateringar."))
-    return redirect(url_for("projects.updates", slug=project.slug))
+    return press_button(
+        lambda: project_history.follow(current_user, project),
+        _l("Du följer nu projektet och får e-post om nya uppdateringar."),
+        url_for("projects.updates", slug=project.slug),
+    )
 
 
 @bp.route("/projekt/<slug>/sluta-folja", methods=["POST"])
 @login_required
 def unfollow(slug: str):
     project = project_by_slug(slug)
-    _action_done()
-    project_history.unfollow(current_user, project)
-    db.session.commit()
-    flash_success(_l("Du följer inte längre projektet."))
-    return redirect(url_for("projects.updates", slug=project.slug))
+    return press_button(
+        lambda: project_history.unfollow(current_user, project),
+        _l("Du följer inte längre projektet."),
+        url_for("projects.updates", slug=project.slug),
+    )
