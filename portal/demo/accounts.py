@@ -1,0 +1,68 @@
+"""The demo's organisations, its one account per role and the funders' contacts
+(data/accounts.toml)."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation, User
+from portal.accounts.passwords import hash_password
+from portal.demo.datafiles import read
+from portal.extensions import db
+from portal.projects.models import FunderContact
+
+
+def demo_users() -> list[dict[str, Any]]:
+    """The demo accounts as the data has them: email, name, role, organisation, password."""
+    return read("accounts")["users"]
+
+
+def demo_email(role: str) -> str:
+    return next(user["email"] for user in demo_users() if user["role"] == role)
+
+
+def load_organisations() -> dict[str, Organisation]:
+    """Every organisation by name, the demo's added where missing."""
+    by_name = {org.name: org for org in db.session.scalars(select(Organisation))}
+    for spec in read("accounts")["organisations"]:
+        if spec["name"] not in by_name:
+            by_name[spec["name"]] = Organisation(
+                name=spec["name"],
+                kind=spec["kind"],
+                municipality_name=spec.get("municipality"),
+                municipality_code=spec.get("code"),
+            )
+            db.session.add(by_name[spec["name"]])
+    return by_name
+
+
+def load_users(organisations: dict[str, Organisation]) -> None:
+    for spec in demo_users():
+        if db.session.scalar(select(User).where(User.email == spec["email"])) is None:
+            db.session.add(
+                User(
+                    email=spec["email"],
+                    name=spec["name"],
+                    role=spec["role"],
+                    organisation=organisations[spec["organisation"]],
+                    password_hash=hash_password(spec["password"]),
+                )
+            )
+
+
+def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
+    """The demo funders' contacts; an address that is already there is left as it is."""
+    existing = set(db.session.scalars(select(FunderContact.email)))
+    for spec in read("accounts")["funder_contacts"]:
+        if spec["email"] in existing:
+            continue
+        db.session.add(
+            FunderContact(
+                organisation=organisations[spec["funder"]],
+                name=spec["name"],
+                email=spec["email"],
+                role=spec["role"],
+                phone=spec["phone"],
+                receives_reports=spec["receives_reports"],
+            )
+        )
