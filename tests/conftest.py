@@ -1,18 +1,22 @@
-"""Fixtures: an app and a clean database per test, on SQLite; and again on PostgreSQL (where
-reachable, always under CI=true) for the tests marked `both_databases`: those whose subject is
-the database (queries, search, the outbox's claims and locks, constraints, aggregates)."""
+"""Fixtures: an app per test whose database work is rolled back afterwards, on SQLite; and again
+on PostgreSQL (where reachable, always under CI=true) for the tests marked `both_databases`:
+those whose subject is the database (queries, search, the outbox's claims and locks,
+constraints, aggregates). Tests marked `commits` commit for real and have the tables emptied
+after them instead."""
 
 import email
 import email.policy
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask, g, has_app_context, session
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from flask_sqlalchemy.session import Session as PortalSession
+from sqlalchemy import Connection, select
 
 from portal import create_app
 from portal.accounts import passwords
@@ -43,9 +47,63 @@ def empty_database() -> None:
     db.session.commit()
     db.session.remove()
     db.engine.dispose()
+    forget_caches()
+
+
+def forget_caches() -> None:
+    """The rate limits and the read cache live outside the database: a rollback keeps them,
+    and the cache's entries are keyed by a data version that the next test counts again."""
     limiter.reset()
     with suppress(Exception):  # a test may have stopped the Redis behind its own cache
         read_cache.cache.clear()
+
+
+class JoinedSession(PortalSession):
+    """Flask-SQLAlchemy's session picks the app's engine in `get_bind` and never looks at the
+    session's own `bind`; this one uses the test's connection when it was given one."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+@contextmanager
+def rolled_back_transaction() -> Iterator[Connection]:
+    """Every session of the test (its own `db.session`, and that of each request of the test
+    client, which runs in an application context of its own) joins one transaction on one
+    connection, which is rolled back at the end: the code's commits release SAVEPOINTs.
+
+    This is SQLAlchemy's "joining a session into an external transaction". The session
+    events fire as for a real commit (the session's own transaction commits), so the
+    after-commit hooks run as in production. On SQLite, pysqlite would open the transaction
+    itself at the first write, and the SAVEPOINTs outside it: the release of the first would
+    commit. So for the test it leaves transactions to us, and the test emits BEGIN.
+    """
+    connection = db.engine.connect()
+    driver = connection.connection.driver_connection
+    is_sqlite = connection.dialect.name == "sqlite"
+    if is_sqlite:
+        isolation_level, driver.isolation_level = driver.isolation_level, None
+    transaction = connection.begin()
+    if is_sqlite:
+        connection.exec_driver_sql("BEGIN")
+    factory = db.session.session_factory
+    session_class, options = factory.class_, dict(factory.kw)
+    factory.class_ = JoinedSession
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    db.session.remove()
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        factory.class_ = session_class
+        factory.kw.clear()
+        factory.kw.update(options)
+        transaction.rollback()
+        if is_sqlite:
+            driver.isolation_level = isolation_level
+        connection.close()
 
 
 class PortalTestClient(FlaskClient):
@@ -136,8 +194,9 @@ def shared_app(database_url: str, tmp_path_factory) -> Flask:
 @pytest.fixture
 def app(request, database_url, tmp_path, tmp_path_factory):
     """The session's app for this database, with the test's own instance folder and outbox,
-    in an application context; afterwards the database is emptied and the configuration,
-    the read cache and the rate limits are as before. A test that adds routes or changes
+    in an application context, in a transaction rolled back afterwards (or, marked
+    `commits`, with real commits and the tables emptied afterwards); the configuration, the
+    read cache and the rate limits are then as before. A test that adds routes or changes
     the templates' loader is marked `own_app` and gets an app of its own."""
     if request.node.get_closest_marker("own_app"):
         app = build_app(database_url, tmp_path)
@@ -155,8 +214,13 @@ def app(request, database_url, tmp_path, tmp_path_factory):
                 db.drop_all()
                 db.create_all()
                 _schema_ready.add(database_url)
-            yield app
-            empty_database()
+            if request.node.get_closest_marker("commits"):
+                yield app
+                empty_database()
+            else:
+                with rolled_back_transaction():
+                    yield app
+                forget_caches()
     finally:
         app.config.clear()
         app.config.update(configuration)

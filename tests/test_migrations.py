@@ -27,6 +27,9 @@ from tests.services import (
     require_service,
 )
 
+# Migrations run DDL on connections of their own: real commits.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database_url(request, tmp_path):

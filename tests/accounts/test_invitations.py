@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Invitation, User
@@ -7,6 +8,9 @@ from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from tests.factories import LONG_PASSPHRASE, make_organisation, make_user
+
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = pytest.mark.commits
 
 GOOD_PASSWORD = "tidig-vår-längs-höga-kusten"
 

@@ -80,6 +80,7 @@ def test_a_request_id_from_the_proxy_is_kept(json_app):
     assert request_lines(json_app)[-1]["request_id"] == "proxy-abc-123456"
 
 
+@pytest.mark.commits  # the outbox's status writer records on a connection of its own
 def test_a_worker_line_names_the_task_and_the_emails(json_app):
     with json_app.app_context():
         email_id = queue_reset_email().id

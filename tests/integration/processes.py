@@ -21,6 +21,7 @@ class CeleryWorker:
     def __init__(self, name: str, folder: Path, env: dict[str, str]):
         self.name, self.folder, self.env = name, folder, env
         self.log_path = folder / f"{name}.log"
+        self.log_start = 0  # where this test's part of the log begins
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -48,8 +49,14 @@ class CeleryWorker:
             raise AssertionError(f"{self.name} exited:\n{self.log_tail()}")
         return " ready." in self.log()
 
+    def start_test(self) -> None:
+        """Handed to another test: its log begins now, so the test reads only its own lines."""
+        self.log_start = self.log_path.stat().st_size
+
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        with open(self.log_path, "rb") as log:
+            log.seek(self.log_start)
+            return log.read().decode(errors="replace")
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log().splitlines()[-lines:])

@@ -12,7 +12,8 @@ from portal.notifications import claims, outbox
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
-pytestmark = pytest.mark.both_databases
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 
 def deliver_now(row) -> OutboundEmail:

@@ -15,7 +15,8 @@ from portal.notifications import claims, outbox, records
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import queue_reset_email
 
-pytestmark = pytest.mark.both_databases
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 
 def queue(count: int) -> list[int]:

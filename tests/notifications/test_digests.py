@@ -9,7 +9,8 @@ from portal.notifications.models import DigestEntry, OutboundEmail
 from tests.factories import make_user
 from tests.notifications.test_preferences import notify_about_update
 
-pytestmark = pytest.mark.both_databases
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 
 def notify_news(users, title: str):

@@ -15,7 +15,8 @@ from portal.notifications import claims, outbox, tasks
 from portal.notifications.models import OutboundEmail
 from tests.notifications.factories import make_due, queue_reset_email
 
-pytestmark = pytest.mark.both_databases
+# Claims race on connections and threads of their own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 
 def rows_seen_by_another_connection() -> int:

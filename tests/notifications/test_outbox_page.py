@@ -6,7 +6,8 @@ from portal.core.dates import utcnow
 from portal.extensions import db
 from tests.notifications.factories import make_email
 
-pytestmark = pytest.mark.both_databases
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 PAGE = "/admin/utskick"
 

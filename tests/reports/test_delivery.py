@@ -24,7 +24,8 @@ from tests.reports.delivery_factories import (
 )
 from tests.reports.factories import make_report
 
-pytestmark = pytest.mark.both_databases
+# The outbox's status writer records deliveries on a connection of its own: real commits.
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 FILENAME = "lagesrapport-bokstart-vasternorrland-2016-01-01-2016-06-30.pdf"
 
