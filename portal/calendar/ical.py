@@ -17,7 +17,7 @@ from portal.calendar.models import Event
 from portal.calendar.queries import deadline_title
 from portal.calendar.services import audience_includes
 from portal.core.dates import STOCKHOLM, utcnow
-from portal.core.markdown import plain_text
+from portal.core.markdown import markdown_text, plain_text
 from portal.extensions import db
 from portal.projects.dashboard import open_deadlines
 
@@ -85,7 +85,7 @@ def _vevent(event: Event) -> VEvent:
     if event.place:
         entry.add("location", plain_text(event.place))
     if event.description:
-        entry.add("description", plain_text(event.description))
+        entry.add("description", plain_text(markdown_text(event.description)))
     entry.add("url", _link("calendar.event", event_id=event.id))
     return entry
 

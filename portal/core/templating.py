@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from portal.core.dates import local_time
-from portal.core.markdown import markdown_excerpt, render_markdown
+from portal.core.markdown import markdown_excerpt, markdown_html, markdown_text
 from portal.core.numbers import format_file_size, format_money, format_number, format_percent
 
 
@@ -18,7 +18,8 @@ def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) 
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["file_size"] = format_file_size
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown"] = markdown_html
+    app.jinja_env.filters["markdown_text"] = markdown_text
     app.jinja_env.filters["excerpt"] = markdown_excerpt
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["get_locale"] = get_locale

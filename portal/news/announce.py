@@ -19,6 +19,7 @@ from portal.accounts.permissions import STAFF_ROLES
 from portal.core.after_commit import send_after_commit
 from portal.core.dates import utcnow
 from portal.core.i18n import _l
+from portal.core.markdown import markdown_excerpt
 from portal.extensions import db
 from portal.news.models import NewsItem, news_organisations
 from portal.notifications import outbox, preferences
@@ -164,7 +165,7 @@ def _render(item: NewsItem, link: str, language: str) -> tuple[str, str, str]:
 
 def _digest_entries(item: NewsItem, link: str, readers) -> list[dict]:
     titles = {}
-    summary = " ".join(item.body.split())[:SUMMARY_LENGTH]
+    summary = markdown_excerpt(item.body, SUMMARY_LENGTH)
     now = utcnow()
     entries = []
     for reader in readers:

@@ -208,7 +208,8 @@ def notify(
       `context`. The templates should `{% include "email/_unsubscribe.txt" %}` (or `.html`) at
       the end; the message also gets `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
     - "daily" / "weekly": a DigestEntry (subject rendered in the user's language as its title,
-      `summary` a line or two of what happened, `link`) waits for the next digest.
+      `summary` a line or two of what happened, in plain text, `link`) waits for the next
+      digest.
     - "off": nothing.
 
     `users` may hold duplicates and inactive users; each active user is told once.
@@ -216,7 +217,7 @@ def notify(
 
         notify(recipients, "project_updates", "project_update",
                _l("Ny uppdatering i %(title)s", title=project.title),
-               link=link, summary=update.text[:300], project=project, update=update)
+               link=link, summary=markdown_excerpt(update.text), project=project, update=update)
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")

@@ -11,7 +11,7 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import User
-from portal.core.markdown import render_markdown
+from portal.core.markdown import markdown_html
 from portal.core.read_cache import cached
 from portal.extensions import db
 from portal.projects.models import (
@@ -86,7 +86,7 @@ def _project_overview(slug: str) -> ProjectOverview | None:
         slug=row.slug,
         title=row.title,
         summary=row.summary,
-        description_html=render_markdown(row.description) if row.description else Markup(""),
+        description_html=markdown_html(row.description) if row.description else Markup(""),
         status=row.status,
         health=row.health,
         health_reason=row.health_reason,

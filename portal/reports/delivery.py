@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.core.errors import PermissionDenied
 from portal.core.i18n import _l
+from portal.core.markdown import markdown_text
 from portal.core.pdf import render_pdf
 from portal.extensions import db
 from portal.notifications.outbox import queue_email
@@ -72,7 +73,8 @@ def _summary(version: ReportVersion) -> Summary:
     done = next(
         (section for section in version.sections if section.get("source") == "updates"), None
     )
-    lines = [line.strip() for line in (done or {}).get("text", "").splitlines() if line.strip()]
+    text = markdown_text((done or {}).get("text", ""))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return Summary(done_lines=lines[:SUMMARY_LINES], done_more=len(lines) > SUMMARY_LINES)
 
 

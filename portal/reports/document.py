@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from portal.reports.charts import target_bar_chart
 from portal.reports.models import REPORT_KINDS, Report, ReportVersion
@@ -21,18 +21,6 @@ def document_title(report: Report) -> str:
     kind = str(REPORT_KINDS.get(report.kind, report.kind))
     period = f"{report.period_starts_on.isoformat()}–{report.period_ends_on.isoformat()}"
     return f"{report.project.title} – {kind} {period}"
-
-
-def paragraphs(text: str) -> Markup:
-    """Plain text typed in a textarea as paragraphs; single line breaks are kept."""
-    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
-    return Markup("\n").join(
-        Markup("<p>{}</p>").format(
-            Markup("<br>\n").join(escape(line) for line in block.split("\n"))
-        )
-        for block in blocks
-        if block
-    )
 
 
 def chart_svg(chart: dict | None, chart_id: str) -> Markup:
@@ -51,6 +39,5 @@ def render_document(report: Report, version: ReportVersion | None = None) -> str
             version=version,
             title=document_title(report),
             kind_label=str(REPORT_KINDS.get(report.kind, report.kind)),
-            paragraphs=paragraphs,
             chart_svg=chart_svg,
         )

@@ -35,6 +35,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from portal.accounts.models import User
 from portal.core import read_cache
 from portal.core.dates import utcnow
+from portal.core.markdown import markdown_text
 from portal.core.pagination import Paged
 from portal.extensions import db
 from portal.search import text
@@ -313,7 +314,7 @@ def _search(user: User, shown_query: str, terms: list[str], page: int, now: date
             label=str(by_kind[row.kind].label),
             title=backend.highlighted(row.title, terms, whole=True),
             url=by_kind[row.kind].url(row.ref, row.id),
-            snippet=backend.highlighted(row.snippet, terms, whole=False),
+            snippet=backend.highlighted(markdown_text(row.snippet), terms, whole=False),
         )
         for row in rows
     ]

@@ -60,7 +60,7 @@ PROJECTS = Source(
     model=Project,
     fields=(("title", "A"), ("summary", "B"), ("description", "C")),
     title=lambda: Project.title,
-    snippet=lambda: Project.summary + " " + Project.description,
+    snippet=lambda: Project.summary + "\n\n" + Project.description,
     ref=lambda: Project.slug,
     url=lambda slug, _id: url_for("projects.project", slug=slug),
     # Every signed-in person reads every project.
@@ -105,7 +105,7 @@ DOCUMENTS = Source(
     # current_text is the current version's extracted text, kept on the document for this.
     fields=(("title", "A"), ("description", "B"), ("current_text", "C")),
     title=lambda: Document.title,
-    snippet=lambda: Document.description + " " + func.coalesce(Document.current_text, ""),
+    snippet=lambda: Document.description + "\n\n" + func.coalesce(Document.current_text, ""),
     ref=lambda: Document.id,
     url=lambda _ref, document_id: url_for("documents.document", document_id=document_id),
     # The documents' own rule: not in the bin, and for everyone, the reader's organisation,

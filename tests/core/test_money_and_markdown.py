@@ -1,7 +1,7 @@
 import pytest
 
 from portal.core.errors import ValidationError
-from portal.core.markdown import render_markdown
+from portal.core.markdown import markdown_excerpt, markdown_html, markdown_text
 from portal.core.money import parse_decimal, parse_money
 
 pytestmark = pytest.mark.both_databases
@@ -47,7 +47,7 @@ def test_decimal_with_comma_parses():
 
 
 def test_markdown_keeps_formatting_and_drops_script_handlers_and_javascript_links():
-    html = render_markdown(
+    html = markdown_html(
         "**Bokstart** [länk](javascript:alert(1)) <script>alert(1)</script>"
         ' <img src=x onerror="alert(1)"> {{7*7}}'
     )
@@ -55,3 +55,30 @@ def test_markdown_keeps_formatting_and_drops_script_handlers_and_javascript_link
     assert 'href="javascript' not in html
     assert "<script" not in html and "<img" not in html
     assert "{{7*7}}" in html
+
+
+def test_markdown_as_text_keeps_paragraphs_lists_and_links_without_marks():
+    text = markdown_text(
+        "# Bokstart\n\nVi läser **högt** och _gärna_,\nvarje vecka.\n\n"
+        "- [Kramfors](https://kramfors.example/bokstart)\n- Timrå\n"
+        "  1. BVC\n  2. Öppna förskolan\n\n"
+        "Mejla <karin@kramfors.example>."
+    )
+    assert text == (
+        "Bokstart\n\n"
+        "Vi läser högt och gärna,\nvarje vecka.\n\n"
+        "- Kramfors (https://kramfors.example/bokstart)\n- Timrå\n"
+        "  1. BVC\n  2. Öppna förskolan\n\n"
+        "Mejla karin@kramfors.example."
+    )
+
+
+def test_markdown_excerpt_is_one_line_of_text_cut_at_a_word():
+    assert markdown_excerpt("## Läsning\n\n**Högläsning** på BVC i Timrå", 30) == (
+        "Läsning Högläsning på BVC i …"
+    )
+
+
+def test_markdown_html_keeps_single_line_breaks_only_when_asked():
+    assert "<br>" in markdown_html("Rad ett\nrad två", breaks=True)
+    assert "<br>" not in markdown_html("Rad ett\nrad två")

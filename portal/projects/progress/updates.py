@@ -15,6 +15,7 @@ from portal.accounts.models import Organisation, User
 from portal.core import audit
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
+from portal.core.markdown import markdown_excerpt
 from portal.core.money import parse_decimal
 from portal.extensions import db
 from portal.notifications.preferences import notify
@@ -178,7 +179,7 @@ def _notify(actor: User, project: Project, update: ProgressUpdate | None, health
     else:
         subject = _l("Ny uppdatering i %(title)s", title=project.title)
     health_label = PROJECT_HEALTH.get(project.health, project.health)
-    summary = update.text if update is not None else ""
+    summary = markdown_excerpt(update.text, 500) if update is not None else ""
     if health_changed:
         summary = " ".join(filter(None, [str(health_label), project.health_reason, summary]))
     notify(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from portal.accounts.models import User
+from portal.core.markdown import markdown_excerpt
 from portal.core.numbers import format_number
 from portal.extensions import db
 from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
@@ -18,13 +19,6 @@ from portal.reports.sources.period import Draft, Period
 UPDATE_EXCERPT_CHARS = 600
 DRAFTED_UPDATES = 12
 DRAFTED_EXCERPT_CHARS = 300
-
-
-def _excerpt(text: str, limit: int = UPDATE_EXCERPT_CHARS) -> str:
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 def draft_updates(period: Period) -> Draft:
@@ -53,7 +47,11 @@ def draft_updates(period: Period) -> Draft:
         "columns": [_("Datum"), _("Kommun"), _("Vad som hände")],
         "numeric": [False, False, False],
         "rows": [
-            [row.reported_on.isoformat(), row.municipality or "–", _excerpt(row.text)]
+            [
+                row.reported_on.isoformat(),
+                row.municipality or "–",
+                markdown_excerpt(row.text, UPDATE_EXCERPT_CHARS),
+            ]
             for row in rows
         ],
         # The whole log is the staff's material for the text; the funder reads the text.
@@ -81,7 +79,7 @@ def _drafted_story(rows) -> str:
     lines = [
         f"{row.reported_on.isoformat()}"
         + (f" ({row.municipality})" if row.municipality else "")
-        + f": {_excerpt(row.text, DRAFTED_EXCERPT_CHARS)}"
+        + f": {markdown_excerpt(row.text, DRAFTED_EXCERPT_CHARS)}"
         for row in shown
     ]
     if len(shown) < len(rows):
