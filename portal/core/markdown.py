@@ -28,6 +28,8 @@ ALLOWED_TAGS = {
     "h2",
     "h3",
     "h4",
+    "h5",
+    "h6",
     "table",
     "thead",
     "tbody",
@@ -38,10 +40,19 @@ ALLOWED_TAGS = {
 }
 
 
-def markdown_html(text: str | None, breaks: bool = False) -> Markup:
+def markdown_html(text: str | None, breaks: bool = False, top_heading: int = 2) -> Markup:
     """Safe HTML from Markdown: no script, no event handlers, no javascript: links. With
-    `breaks`, a single line break is kept as one (plain text keeps them always)."""
-    html = (_markdown_with_breaks if breaks else _markdown).render(text or "")
+    `breaks`, a single line break is kept as one (plain text keeps them always).
+
+    The writer's headings sit under the page's own: "#" becomes `<h{top_heading}>` ("##" one
+    level below, and so on, at most h6), so the page has one h1 and the text's headings do not
+    rank with the headings around it (a report's sections are h2, its texts' headings h3)."""
+    parser = _markdown_with_breaks if breaks else _markdown
+    tokens = parser.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + top_heading - 1, 6)}"
+    html = parser.renderer.render(tokens, parser.options, {})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -86,7 +86,7 @@ def _project_overview(slug: str) -> ProjectOverview | None:
         slug=row.slug,
         title=row.title,
         summary=row.summary,
-        description_html=markdown_html(row.description) if row.description else Markup(""),
+        description_html=markdown_html(row.description, top_heading=4),
         status=row.status,
         health=row.health,
         health_reason=row.health_reason,

@@ -82,3 +82,9 @@ def test_markdown_excerpt_is_one_line_of_text_cut_at_a_word():
 def test_markdown_html_keeps_single_line_breaks_only_when_asked():
     assert "<br>" in markdown_html("Rad ett\nrad två", breaks=True)
     assert "<br>" not in markdown_html("Rad ett\nrad två")
+
+
+def test_the_writers_headings_sit_under_the_pages_own():
+    assert markdown_html("# Bokstart\n\n## Kramfors") == "<h2>Bokstart</h2>\n<h3>Kramfors</h3>\n"
+    under_a_section = markdown_html("# Bokstart\n\n## Kramfors", top_heading=3)
+    assert under_a_section == "<h3>Bokstart</h3>\n<h4>Kramfors</h4>\n"

@@ -151,6 +151,19 @@ def test_preview_is_the_document_the_funder_sees(client, login_as):
     assert "Ekonomisk redovisning" in html
 
 
+def test_preview_shows_the_texts_markdown_with_headings_under_the_sections(client, login_as):
+    staff = login_as("staff")
+    report = make_report()
+    texts = [section.get("text", "") for section in services.current_version(report).sections]
+    texts[0] = "# Läsning\n\nVi läste **högt**\npå BVC."
+    services.save_report(report, texts, staff)
+    db.session.commit()
+    html = client.get(url(report, "/forhandsvisning")).get_data(as_text=True)
+    assert "<h3>Läsning</h3>" in html
+    assert "<p>Vi läste <strong>högt</strong><br>\npå BVC.</p>" in html
+    assert "**" not in html
+
+
 def test_a_member_not_on_the_team_cannot_open_the_reports(client, login_as):
     report = make_report()
     login_as("member")
