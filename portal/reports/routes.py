@@ -172,6 +172,9 @@ def _show(project, report, form=None, error=None, status=200):
             review_form=review_form,
             action_form=ButtonForm(formdata=None),
             may_approve=can_approve_reports(current_user),
+            four_eyes=services.four_eyes_refusal(report, current_user)
+            if report.state == "in_review"
+            else None,
             chart_svg=chart_svg,
             kinds=translated(REPORT_KINDS),
             states=translated(REPORT_STATES),

@@ -271,23 +271,44 @@ def request_review(report: Report, actor: User, reviewer: User | None = None) ->
     log.info("Report %s sent for review by %s", report.id, actor.email)
 
 
+def four_eyes_refusal(report: Report, user: User) -> str | None:
+    """Why `user` may not approve `report` under four eyes (REPORT_FOUR_EYES, on by default),
+    saying who may: None when they may. The one who asked for review and the author of the
+    latest version may not; any other staff member or admin may, the chosen reviewer first."""
+    if not current_app.config.get("REPORT_FOUR_EYES", True):
+        return None
+    if user.id not in (report.review_requested_by_id, current_version(report).author_id):
+        return None
+    reviewer = report.reviewer
+    if reviewer is not None and reviewer.id != user.id:
+        return str(
+            _l(
+                "Fyra ögon: du har skrivit rapporten eller skickat den till granskning och kan "
+                "inte godkänna den själv. Granskaren %(name)s godkänner den, eller någon annan "
+                "av länsbibliotekets personal eller administratörer.",
+                name=reviewer.name,
+            )
+        )
+    return str(
+        _l(
+            "Fyra ögon: du har skrivit rapporten eller skickat den till granskning och kan inte "
+            "godkänna den själv. Någon annan av länsbibliotekets personal eller administratörer "
+            "godkänner den."
+        )
+    )
+
+
 def approve(report: Report, actor: User) -> None:
-    """Only a report in review, only by staff or admins; with REPORT_FOUR_EYES on, not by the
-    one who asked for review nor by the author of the latest version."""
+    """Only a report in review, only by staff or admins; under four eyes not by the one who
+    asked for review nor by the author of the latest version (see four_eyes_refusal)."""
     _refuse_if_sent(report)
     if report.state != "in_review":
         raise NotAllowed(_l("Bara en rapport som granskas kan godkännas."))
     if not can_approve_reports(actor):
         raise PermissionDenied(_l("Bara länsbibliotekets personal kan godkänna rapporter."))
-    if current_app.config.get("REPORT_FOUR_EYES", True):
-        author_id = current_version(report).author_id
-        if actor.id in (report.review_requested_by_id, author_id):
-            raise PermissionDenied(
-                _l(
-                    "Fyra ögon: rapporten måste godkännas av någon annan än den som skrev den "
-                    "eller skickade den till granskning."
-                )
-            )
+    refusal = four_eyes_refusal(report, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     report.state = "approved"
     report.approved_by_id = actor.id
     report.approved_at = utcnow()

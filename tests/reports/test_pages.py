@@ -126,9 +126,32 @@ def test_approving_your_own_report_by_url_is_refused(client, login_as):
     db.session.commit()
     response = client.post(url(report, "/godkann"))
     assert response.status_code == 403
-    assert "Fyra ögon" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # The report page itself, not an error page, with the refusal saying who may approve.
+    assert '<h2 id="tab-heading">Lägesrapport 2016-01-01–2016-06-30</h2>' in page
+    assert '<dd id="report-state">Granskas</dd>' in page
+    assert (
+        '<div class="form-errors" role="alert"><p>Fyra ögon: du har skrivit rapporten eller '
+        "skickat den till granskning och kan inte godkänna den själv. Någon annan av "
+        "länsbibliotekets personal eller administratörer godkänner den.</p></div>"
+    ) in page
     db.session.expire_all()
     assert db.session.get(Report, report.id).state == "in_review"
+
+
+def test_the_author_is_told_who_approves_instead_of_a_button(client, login_as):
+    staff = login_as("staff")
+    reviewer = make_user(role="staff", name="Bo Granskare")
+    report = make_report(actor=staff)
+    services.request_review(report, staff, reviewer)
+    db.session.commit()
+    page = client.get(url(report)).get_data(as_text=True)
+    assert ">Godkänn</button>" not in page
+    assert (
+        '<p id="four-eyes">Fyra ögon: du har skrivit rapporten eller skickat den till granskning '
+        "och kan inte godkänna den själv. Granskaren Bo Granskare godkänner den, eller någon "
+        "annan av länsbibliotekets personal eller administratörer.</p>"
+    ) in page
 
 
 def test_colleague_approves_by_url(client, login_as):

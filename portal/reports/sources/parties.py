@@ -40,17 +40,40 @@ def _participants(period: Period):
     ).all()
 
 
-def draft_recipient(period: Period) -> Draft:
-    """Kulturrådet's "Bidragsmottagare": the lead applicant, else the project lead's
-    organisation."""
+def _grant_holder(period: Period) -> str | None:
+    """Kulturrådet's "Bidragsmottagare": the organisation that holds the grant, not the
+    project's lead applicant (a municipal library may lead the work of a county project).
+
+    A grant records no holder of its own; the portal's projects are run by the county library,
+    which applies for and receives their grants. So the holder is the county library (the one
+    taking part in the project where there are several); in a portal without one, the lead
+    applicant, else the project lead's organisation.
+    """
+    participating = select(ProjectParticipant.organisation_id).where(
+        ProjectParticipant.project_id == period.project.id
+    )
+    county_library = db.session.scalar(
+        select(Organisation.name)
+        .where(Organisation.kind == "county_library")
+        .order_by(Organisation.id.not_in(participating), Organisation.id)
+        .limit(1)
+    )
+    if county_library is not None:
+        return county_library
     rows = [row for row in _participants(period) if row.role == "lead_applicant"]
-    name = rows[0].name if rows else None
-    if name is None and period.project.lead_id is not None:
-        name = db.session.scalar(
-            select(Organisation.name)
-            .join(User, User.organisation_id == Organisation.id)
-            .where(User.id == period.project.lead_id)
-        )
+    if rows:
+        return rows[0].name
+    if period.project.lead_id is None:
+        return None
+    return db.session.scalar(
+        select(Organisation.name)
+        .join(User, User.organisation_id == Organisation.id)
+        .where(User.id == period.project.lead_id)
+    )
+
+
+def draft_recipient(period: Period) -> Draft:
+    name = _grant_holder(period)
     funder = db.session.get(Organisation, period.grant.funder_id)
     facts = [
         [_("Bidragsmottagare"), name or "–"],
