@@ -134,3 +134,11 @@ def test_xlsx_download_names_the_spreadsheet_type_without_a_charset(client, logi
     assert response.headers["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+def test_statistics_csv_download_names_its_charset_once(client, login_as):
+    make_project("Bokstart", status="running")
+    login_as("staff")
+    response = client.get("/statistik/projekt-per-status.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
