@@ -156,6 +156,7 @@ ACCESS: dict[str, Route] = {
     "main.index": Route({"GET": Rule(SIGNED_IN)}),
     "main.healthz": Route({"GET": Rule(PUBLIC)}),
     "main.readyz": Route({"GET": Rule(PUBLIC)}),
+    "main.favicon": Route({"GET": Rule(PUBLIC)}),
     # Accounts: the pages a stranger needs are public, the rest need a login.
     "accounts.login": Route({"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)}),
     "accounts.logout": Route({"POST": Rule(SIGNED_IN, writes=False)}),

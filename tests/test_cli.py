@@ -1,5 +1,7 @@
 """The two commands: `portal demo` and `portal create-admin`."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -176,12 +178,33 @@ def demo_project(slug: str):
 def test_demo_loads_the_current_plan_period_with_its_three_goal_areas_in_order(portal):
     portal("demo")
     period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.is_current))
-    assert period.name == "Regional biblioteksplan 2015–2017"
+    year = date.today().year
+    assert period.name == f"Regional biblioteksplan {year - 1}–{year + 2}"
     assert [area.name for area in period.goal_areas] == [
         "Regional bibliotekssamverkan",
         "Demokrati och delaktighet",
         "Litteratur och läsfrämjande",
     ]
+
+
+def test_demo_keeps_the_plan_2015_2017_as_history_whose_projects_all_ended(portal):
+    portal("demo")
+    history = db.session.scalar(
+        select(PlanPeriod).where(PlanPeriod.name == "Regional biblioteksplan 2015–2017")
+    )
+    assert not history.is_current
+    projects = db.session.scalars(
+        select(Project).join(GoalArea).where(GoalArea.plan_period_id == history.id)
+    ).all()
+    assert len(projects) == 7
+    assert {project.status for project in projects} == {"finished"}
+    assert all(milestone.done_on for project in projects for milestone in project.milestones)
+    assert all(
+        deadline.submitted_on
+        for project in projects
+        for grant in project.grants
+        for deadline in grant.deadlines
+    )
 
 
 def test_demo_loads_the_four_target_groups(portal):
@@ -234,17 +257,18 @@ def test_demo_bokstart_counts_families_reached_in_kramfors(portal):
     assert any(m.municipality == "Kramfors" for m in indicator.measurements)
 
 
-def test_demo_has_at_least_two_projects_in_every_goal_area(portal):
+def test_demo_has_at_least_two_projects_in_every_goal_area_of_both_plans(portal):
     portal("demo")
     counts = dict(
         db.session.execute(
-            select(GoalArea.name, func.count(Project.id))
-            .join(Project, Project.goal_area_id == GoalArea.id)
-            .group_by(GoalArea.name)
+            select(GoalArea.id, func.count(Project.id))
+            .outerjoin(Project, Project.goal_area_id == GoalArea.id)
+            .group_by(GoalArea.id)
         ).all()
     )
-    assert len(counts) == 3
+    assert len(counts) == 6
     assert min(counts.values()) >= 2
+    assert db.session.scalar(select(func.count(Project.id))) == 13
 
 
 def test_kramfors_librarian_finds_bokstart_on_the_dashboard(app, portal):
@@ -262,6 +286,24 @@ def test_kramfors_librarian_sees_deadlines_and_news_of_a_project_running_now(app
     assert "KUR 2025/4711" in deadlines
     updates = page.split('id="updates-heading"')[1].split("</section>")[0]
     assert "tolv familjer kom" in updates
+
+
+def test_kramfors_librarian_sees_the_demo_news_and_her_projects_documents_on_the_dashboard(
+    app, portal
+):
+    portal("demo")
+    page = demo_page(app, "bibliotekarie@kramfors.example", "demo-bibliotekarie-hoga-kusten", "/")
+    news = page.split('id="news-heading"')[1].split("</section>")[0]
+    assert news.index("Bokstart till Västernorrland!") < news.index("Digital hjälp nu även i")
+    assert "Anmälan till Littfest öppnar" not in news
+    documents = page.split('id="documents-heading"')[1].split("</section>")[0]
+    for title in (
+        "Projektplan Bokstart i hela länet",
+        "Handledarmanual digital hjälp",
+        "Ansökan Bokstart Västernorrland",
+    ):
+        assert title in documents
+    assert "Minnesanteckningar nätverksträff i Kramfors" not in documents
 
 
 def test_demo_news_is_on_the_news_page_and_tomorrows_item_waits(app, portal):

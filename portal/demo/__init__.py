@@ -1,6 +1,7 @@
 """The Västernorrland demo data: organisations, one user per role, the regional library plan
-2015–2017 and its projects (Bokstart Västernorrland and two or three more per goal area), news,
-events, documents and a draft report. Loading it twice is safe: what exists is left as it is.
+2015–2017 with its ended projects (Bokstart Västernorrland and two or three more per goal area),
+the current plan with projects running around the day the demo is loaded, news, events,
+documents and a draft report. Loading it twice is safe: what exists is left as it is.
 
 The data is in data/*.toml; the modules here turn it into rows, built directly with the models
 so the demo does not depend on the services' rules."""

@@ -16,7 +16,7 @@ from portal.documents.models import Document, DocumentFolder, DocumentVersion
 from portal.documents.pdf import tiny_pdf
 from portal.extensions import db
 from portal.news.models import NewsItem
-from portal.projects.models import GoalArea, Project
+from portal.projects.models import GoalArea, PlanPeriod, Project
 from portal.reports import services as report_services
 from portal.reports.builtins import KULTURRADET_NAME, add_builtin_templates
 from portal.reports.models import Report
@@ -32,16 +32,24 @@ def project_by_slug(slug: str | None) -> Project | None:
     return db.session.scalar(select(Project).where(Project.slug == slug))
 
 
+def current_goal_area(name: str) -> GoalArea | None:
+    """The goal area of that name in the current plan, else in the latest plan that has one."""
+    return db.session.scalar(
+        select(GoalArea)
+        .join(PlanPeriod, GoalArea.plan_period_id == PlanPeriod.id)
+        .where(GoalArea.name == name)
+        .order_by(PlanPeriod.is_current.desc(), PlanPeriod.starts_on.desc())
+        .limit(1)
+    )
+
+
 def load_news(today: date) -> None:
     """The news items whose title is not there yet."""
     existing = set(db.session.scalars(select(NewsItem.title)))
     for spec in read("news")["news"]:
         if spec["title"] in existing:
             continue
-        areas = [
-            db.session.scalar(select(GoalArea).where(GoalArea.name == name))
-            for name in spec["goal_areas"]
-        ]
+        areas = [current_goal_area(name) for name in spec["goal_areas"]]
         tagged = project_by_slug(spec.get("project"))
         db.session.add(
             NewsItem(

@@ -1,5 +1,6 @@
-"""The regional library plan 2015–2017, its goal areas, the target groups and the demo projects
-with their financing, milestones, updates and indicators (data/plan.toml, data/projects.toml)."""
+"""The regional library plans (2015–2017, ended, and the current one, dated from the day the
+demo is loaded), their goal areas, the target groups and the demo projects with their financing,
+milestones, updates and indicators (data/plan.toml, data/projects.toml)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -31,9 +32,10 @@ from portal.projects.models import (
 
 @dataclass
 class Names:
-    """The rows a project's data names, by name (email for users), and the day it counts from."""
+    """The rows a project's data names, by name (email for users; goal areas by the plan's key
+    and their name), and the day it counts from."""
 
-    areas: dict[str, GoalArea]
+    areas: dict[tuple[str, str], GoalArea]
     groups: dict[str, TargetGroup]
     organisations: dict[str, Organisation]
     users: dict[str, User]
@@ -44,29 +46,22 @@ class Names:
 
 
 def load_plan(organisations: dict[str, Organisation], today: date) -> None:
-    """The plan period, its goal areas, the target groups and the demo projects."""
+    """The plan periods, their goal areas, the target groups and the demo projects."""
     plan = read("plan")
-    spec = plan["plan_period"]
-    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.name == spec["name"]))
-    if period is None:
-        has_current = db.session.scalar(select(PlanPeriod.id).where(PlanPeriod.is_current))
-        period = PlanPeriod(
-            name=spec["name"],
-            starts_on=spec["starts_on"],
-            ends_on=spec["ends_on"],
-            is_current=has_current is None,
-        )
-        db.session.add(period)
-    areas = {area.name: area for area in period.goal_areas}
-    for position, area in enumerate(plan["goal_areas"], start=1):
-        if area["name"] not in areas:
-            areas[area["name"]] = GoalArea(
-                plan_period=period,
-                name=area["name"],
-                description=area["description"],
-                position=position,
-            )
-            db.session.add(areas[area["name"]])
+    areas = {}
+    for spec in plan["plan_periods"]:
+        period = load_plan_period(spec, today)
+        for area in period.goal_areas:
+            areas[spec["key"], area.name] = area
+        for position, area in enumerate(spec["goal_areas"], start=1):
+            if (spec["key"], area["name"]) not in areas:
+                areas[spec["key"], area["name"]] = GoalArea(
+                    plan_period=period,
+                    name=area["name"],
+                    description=area["description"],
+                    position=position,
+                )
+                db.session.add(areas[spec["key"], area["name"]])
     groups = {group.name: group for group in db.session.scalars(select(TargetGroup))}
     for position, group_name in enumerate(plan["target_groups"], start=1):
         if group_name not in groups:
@@ -81,13 +76,37 @@ def load_plan(organisations: dict[str, Organisation], today: date) -> None:
             db.session.add(build_project(spec, names))
 
 
+def load_plan_period(spec: dict[str, Any], today: date) -> PlanPeriod:
+    """The plan period of `spec`, added unless there is one of its name. A plan given in `years`
+    from the year of loading runs from the first January to the last December of those years.
+    Marked current when the data says so and the portal has no current plan yet."""
+    if "years" in spec:
+        first, last = (today.year + offset for offset in spec["years"])
+        starts_on, ends_on = date(first, 1, 1), date(last, 12, 31)
+    else:
+        first, last = spec["starts_on"].year, spec["ends_on"].year
+        starts_on, ends_on = spec["starts_on"], spec["ends_on"]
+    name = spec["name"].format(first=first, last=last)
+    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.name == name))
+    if period is None:
+        has_current = db.session.scalar(select(PlanPeriod.id).where(PlanPeriod.is_current))
+        period = PlanPeriod(
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            is_current=spec.get("current", False) and has_current is None,
+        )
+        db.session.add(period)
+    return period
+
+
 def build_project(spec: dict[str, Any], names: Names) -> Project:
     project = Project(
         slug=spec["slug"],
         title=spec["title"],
         summary=spec["summary"],
         description=spec.get("description", spec["summary"]),
-        goal_area=names.areas[spec["goal_area"]],
+        goal_area=names.areas[spec["plan"], spec["goal_area"]],
         target_groups=[names.groups[name] for name in spec["target_groups"]],
         status=spec["status"],
         health=spec["health"],

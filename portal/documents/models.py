@@ -2,7 +2,8 @@
 a project, readable by everyone, some organisations or one project's team and participants.
 Its file lives in versions; the current one is what is downloaded and searched.
 
-No cached page shows documents: writing them leaves the read cache alone."""
+The cached start page lists the documents of a person's projects, so writing a document or a
+version renews the read cache; no cached page shows folders."""
 
 from __future__ import annotations
 

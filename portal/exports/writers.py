@@ -101,10 +101,11 @@ def download(
     """The table as an attachment named `filename`.csv or .xlsx (`file_format` is checked by
     the route's URL converter)."""
     if file_format == "xlsx":
-        body, mimetype = xlsx_bytes(headers, rows, title=filename), XLSX_TYPE
+        body, content_type = xlsx_bytes(headers, rows, title=filename), XLSX_TYPE
     else:
-        body, mimetype = csv_bytes(headers, rows), "text/csv; charset=utf-8"
-    response = Response(body, mimetype=mimetype)
+        # The whole header, not a mimetype: Werkzeug adds a charset to a text/* mimetype itself.
+        body, content_type = csv_bytes(headers, rows), "text/csv; charset=utf-8"
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

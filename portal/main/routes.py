@@ -3,37 +3,54 @@ and whether a worker takes tasks)."""
 
 from datetime import date
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portal.core.dates import utcnow
 from portal.core.i18n import translated
 from portal.core.read_cache import cached_fragment
 from portal.core.worker_health import worker_is_consuming
 from portal.extensions import csrf, db, limiter
 from portal.main import bp
-from portal.projects.dashboard import projects_for_dashboard
+from portal.main.dashboard import start_page
 from portal.projects.models import DEADLINE_KINDS, PROJECT_HEALTH, PROJECT_STATUSES
 
 
 @bp.route("/")
 @login_required
 def index():
-    """The dashboard: my projects, deadlines ahead, latest updates, the plan's goal areas."""
+    """The dashboard: my projects, deadlines ahead, news, my projects' documents, latest
+    updates, the plan's goal areas."""
     today = date.today()
     body = cached_fragment(
         "main/_dashboard_body.html",
         current_user.id,
         current_user.organisation_id,
         today,
-        context=lambda: {
-            "dashboard": projects_for_dashboard(current_user, today),
-            "statuses": translated(PROJECT_STATUSES),
-            "health_labels": translated(PROJECT_HEALTH),
-            "deadline_kinds": translated(DEADLINE_KINDS),
-        },
+        context=lambda: _dashboard_context(today),
     )
     return render_template("main/index.html", body=body)
+
+
+def _dashboard_context(today: date) -> dict:
+    page = start_page(current_user, today, utcnow())
+    return {
+        "dashboard": page.projects,
+        "news": page.news,
+        "documents": page.documents,
+        "statuses": translated(PROJECT_STATUSES),
+        "health_labels": translated(PROJECT_HEALTH),
+        "deadline_kinds": translated(DEADLINE_KINDS),
+    }
+
+
+@bp.route("/favicon.ico")
+@limiter.exempt
+def favicon():
+    """Browsers ask for /favicon.ico on every page whatever the page links; the icon is the
+    SVG in portal/static, which needs no login."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
 
 
 @bp.route("/healthz")

@@ -59,7 +59,8 @@ def test_admin_invites_kramfors_librarian_who_joins_and_edits_profile_by_keyboar
     log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
     expect(heading(page)).to_have_text("Välkommen, Astrid Nordin")
 
-    press_button(page, page.get_by_role("link", name="Användare"))
+    # The start page's projects, deadlines, news and documents come before the menu again.
+    press_button(page, page.get_by_role("link", name="Användare"), 120)
     expect(heading(page)).to_have_text("Användare")
     assert_accessible(page)
 

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.browser
 
 LIBRARIAN_EMAIL = "bibliotekarie@kramfors.example"
 LIBRARIAN_PASSWORD = "demo-bibliotekarie-hoga-kusten"
-PROJECT = "Bokstart Västernorrland"
-SLUG = "bokstart-vasternorrland"
+PROJECT = "Bokstart i hela länet"
+SLUG = "bokstart-i-hela-lanet"
 GOAL_AREA = "Litteratur och läsfrämjande"
 UPDATE_TEXT = "Tolv nya familjer fick bokpaket på BVC i Kramfors i dag."
 

@@ -488,12 +488,14 @@ def test_the_demo_shares_meeting_notes_and_keeps_bokstarts_application_in_its_pr
     def titles(user):
         return set(db.session.scalars(select(Document.title).where(access.visible_to(user))))
 
-    notes, application = (
+    notes, application, spreading, manual = (
         "Minnesanteckningar nätverksträff i Kramfors",
         "Ansökan Bokstart Västernorrland",
+        "Projektplan Bokstart i hela länet",
+        "Handledarmanual digital hjälp",
     )
-    assert titles(make_user(organisation=kramfors)) == {notes, application}
-    assert titles(make_user(organisation=ange)) == {notes}
+    assert titles(make_user(organisation=kramfors)) == {notes, application, spreading, manual}
+    assert titles(make_user(organisation=ange)) == {notes, spreading}
     for version in db.session.scalars(select(DocumentVersion)):
         assert storage.path_of(version.storage_key).read_bytes().startswith(b"%PDF-")
         assert "barn" in version.extracted_text

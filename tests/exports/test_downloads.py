@@ -118,3 +118,27 @@ def test_a_member_outside_the_project_downloads_the_economy_as_on_the_tab(client
 def test_economy_of_an_unknown_project_is_not_found(client, login_as):
     login_as("member")
     assert client.get("/projekt/finns-inte/ekonomi.csv").status_code == 404
+
+
+def test_csv_download_names_its_type_and_charset_once(client, login_as):
+    make_project("Bokstart", status="running")
+    login_as("member")
+    response = client.get("/projekt/lista.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_xlsx_download_names_the_spreadsheet_type_without_a_charset(client, login_as):
+    make_project("Bokstart", status="running")
+    login_as("member")
+    response = client.get("/projekt/lista.xlsx")
+    assert response.headers["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+def test_statistics_csv_download_names_its_charset_once(client, login_as):
+    make_project("Bokstart", status="running")
+    login_as("staff")
+    response = client.get("/statistik/projekt-per-status.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
