@@ -16,11 +16,13 @@ from datetime import date, datetime
 
 from babel import dates as babel_dates
 from flask_babel import get_locale
+from sqlalchemy import select
 
 from portal.core.audit import AuditEntry
 from portal.core.dates import STOCKHOLM, local_time
 from portal.core.i18n import _l
 from portal.core.numbers import MISSING, SWEDISH, format_money, format_number
+from portal.extensions import db
 
 TEXT = "text"
 AMOUNT = "amount"
@@ -101,6 +103,19 @@ def register_entity(entity: str, description: Entity) -> None:
 def register_names(kind: str, loader: Callable[[set[int]], dict[int, str]]) -> None:
     """`loader(ids)` returns {id: name} with one query (a row that is gone is left out)."""
     NAME_LOADERS[kind] = loader
+
+
+def name_loader(id_column, name_column, join=None) -> Callable[[set[int]], dict[int, str]]:
+    """A loader of {id: name} in one query, for `register_names`; `join` is the relationship
+    to join when the name sits in another table (a grant is named by its funder)."""
+
+    def load(ids: set[int]) -> dict[int, str]:
+        query = select(id_column, name_column).where(id_column.in_(ids))
+        if join is not None:
+            query = query.join(join)
+        return {row[0]: row[1] for row in db.session.execute(query)}
+
+    return load
 
 
 def entity_choices() -> list[tuple[str, str]]:

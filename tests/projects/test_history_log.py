@@ -6,9 +6,11 @@ import io
 from datetime import UTC, datetime
 
 from portal.core import audit
+from portal.documents.models import DocumentFolder
 from portal.extensions import db
 from tests.factories import make_user
 from tests.projects.factories import make_project
+from tests.queries import counted_statements
 
 
 def readable(page: str) -> str:
@@ -112,3 +114,64 @@ def test_the_admin_navigation_links_to_the_log(client, login_as):
     login_as("admin")
 
     assert 'href="/admin/logg"' in client.get("/admin/anvandare").get_data(as_text=True)
+
+
+def test_a_date_filter_means_days_in_swedish_time(client, login_as):
+    """23:30 UTC on 1 March is half past midnight on 2 March in Stockholm."""
+    project = make_project("Bokstart Västernorrland")
+    admin = login_as("admin")
+    row = audit.record(admin, project.id, "update", "project", project.id, {"title": ["A", "B"]})
+    row.at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    db.session.commit()
+
+    assert "2026-03-02 00:30" in log(client, since="2026-03-02", until="2026-03-02")
+    assert "Inga ändringar matchar filtret." in log(client, until="2026-03-01")
+
+
+def test_documents_and_folders_are_named_in_the_log(client, login_as):
+    admin = login_as("admin")
+    folder = DocumentFolder(name="Protokoll")
+    db.session.add(folder)
+    db.session.flush()
+    audit.record(
+        admin,
+        None,
+        "update",
+        "document",
+        999,
+        {"folder_id": [None, folder.id], "title": ["x", "Avtal"]},
+    )
+    db.session.commit()
+
+    page = log(client)
+
+    assert "Mapp för dokumentet Avtal ändrades från – till Protokoll." in page
+    assert "folder_id" not in page
+
+
+def test_the_log_runs_the_same_statements_for_few_and_many_entries(client, login_as):
+    login_as("admin")
+    project = make_project()
+
+    def add_entries(count: int) -> None:
+        for number in range(count):
+            person = make_user("staff", name=f"Person {number}")
+            other = make_project(f"Projekt {number}")
+            audit.record(
+                person, other.id, "update", "project", other.id, {"lead_id": [None, person.id]}
+            )
+            audit.record(
+                person, project.id, "create", "milestone", number + 1, {"title": [None, "M"]}
+            )
+        db.session.commit()
+
+    def statements() -> int:
+        with counted_statements() as sent:
+            log(client)
+        return len(sent)
+
+    add_entries(2)
+    few = statements()
+    add_entries(20)
+
+    assert statements() == few

@@ -3,8 +3,6 @@ name a row an id points at (registered with `portal.core.audit_text` at start-up
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from portal.accounts.models import Organisation, User
 from portal.core.audit_text import (
     AMOUNT,
@@ -13,12 +11,12 @@ from portal.core.audit_text import (
     NUMBER,
     Entity,
     Field,
+    name_loader,
     register_entity,
     register_names,
     swedish_date,
 )
 from portal.core.i18n import _l
-from portal.extensions import db
 from portal.projects.models import (
     BUDGET_CATEGORIES,
     CONTRIBUTION_KINDS,
@@ -39,18 +37,6 @@ from portal.projects.models import (
     ProjectParticipant,
     TargetGroup,
 )
-
-
-def _names(*columns, join=None):
-    """A loader of {id: name} in one query: `columns` are the id and the name."""
-
-    def load(ids: set[int]) -> dict[int, str]:
-        query = select(*columns).where(columns[0].in_(ids))
-        if join is not None:
-            query = query.join(*join)
-        return {row[0]: row[1] for row in db.session.execute(query)}
-
-    return load
 
 
 def _deadlines(value) -> str:
@@ -86,26 +72,26 @@ FIELD_NAMES = {
 
 
 def register() -> None:
-    register_names(PEOPLE, _names(User.id, User.name))
-    register_names(ORGANISATIONS, _names(Organisation.id, Organisation.name))
-    register_names(GOAL_AREAS, _names(GoalArea.id, GoalArea.name))
-    register_names(TARGET_GROUPS, _names(TargetGroup.id, TargetGroup.name))
-    register_names("project", _names(Project.id, Project.title))
+    register_names(PEOPLE, name_loader(User.id, User.name))
+    register_names(ORGANISATIONS, name_loader(Organisation.id, Organisation.name))
+    register_names(GOAL_AREAS, name_loader(GoalArea.id, GoalArea.name))
+    register_names(TARGET_GROUPS, name_loader(TargetGroup.id, TargetGroup.name))
+    register_names("project", name_loader(Project.id, Project.title))
     register_names(
         "participant",
-        _names(ProjectParticipant.id, Organisation.name, join=(ProjectParticipant.organisation,)),
+        name_loader(ProjectParticipant.id, Organisation.name, join=ProjectParticipant.organisation),
     )
-    register_names("grant", _names(Grant.id, Organisation.name, join=(Grant.funder,)))
+    register_names("grant", name_loader(Grant.id, Organisation.name, join=Grant.funder))
     register_names(
         "contribution",
-        _names(Contribution.id, Organisation.name, join=(Contribution.organisation,)),
+        name_loader(Contribution.id, Organisation.name, join=Contribution.organisation),
     )
-    register_names("budget_line", _names(BudgetLine.id, BudgetLine.description))
-    register_names("expense", _names(Expense.id, Expense.text))
-    register_names("milestone", _names(Milestone.id, Milestone.title))
-    register_names("indicator", _names(Indicator.id, Indicator.name))
+    register_names("budget_line", name_loader(BudgetLine.id, BudgetLine.description))
+    register_names("expense", name_loader(Expense.id, Expense.text))
+    register_names("milestone", name_loader(Milestone.id, Milestone.title))
+    register_names("indicator", name_loader(Indicator.id, Indicator.name))
     register_names(
-        "measurement", _names(Measurement.id, Indicator.name, join=(Measurement.indicator,))
+        "measurement", name_loader(Measurement.id, Indicator.name, join=Measurement.indicator)
     )
 
     register_entity(
@@ -257,21 +243,6 @@ def register() -> None:
             name_field="indicator_id",
             names="measurement",
             value_field="value",
-        ),
-    )
-    register_entity(
-        "document",
-        Entity(
-            _l("Dokument"),
-            _l("Dokumentet %(name)s"),
-            _l("Ett dokument"),
-            {
-                "title": Field(_l("Titel")),
-                "description": Field(_l("Beskrivning")),
-                "version": Field(_l("Version"), NUMBER),
-                "filename": Field(_l("Fil")),
-            },
-            name_field="title",
         ),
     )
     register_entity(
