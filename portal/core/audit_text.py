@@ -29,6 +29,8 @@ AMOUNT = "amount"
 DATE = "date"
 NUMBER = "number"
 FLAG = "flag"
+# A description of thousands of characters is cut in the sentence; the CSV file keeps it whole.
+LONGEST_TEXT = 120
 
 ACTIONS = {
     "create": _l("skapad"),
@@ -185,7 +187,9 @@ def _subject(entity: Entity, entry, names: dict[str, dict[int, str]]) -> str:
     changes = entry.changes or {}
     if entity.name_field and entity.name_field in changes:
         before, after = changes[entity.name_field]
-        value = after if after is not None else before
+        # A change names the row as people knew it; a new row by what it became.
+        known_before = entry.action == "update" and before not in (None, "")
+        value = before if known_before or after is None else after
         described = entity.fields.get(entity.name_field)
         if described and described.names and isinstance(value, int):
             name = names.get(described.names, {}).get(value)
@@ -217,6 +221,8 @@ def _sentences(entity: Entity, entry, subject: str, action: str, names) -> tuple
             headline = _changed(
                 entity, subject, entity.value_field, changes[entity.value_field], names
             )
+        elif len(details) == 1:
+            headline, details = details[0], []
         else:
             headline = str(_l("%(subject)s ändrades.", subject=subject))
         return headline, details
@@ -290,7 +296,10 @@ def _shown(entity: Entity, name: str, value, names) -> str:
         return str(_l("ja")) if value else str(_l("nej"))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    return f"”{value}”"
+    text = str(value)
+    if len(text) > LONGEST_TEXT:
+        text = text[: LONGEST_TEXT - 1].rstrip() + "…"
+    return f"”{text}”"
 
 
 def _number(value):

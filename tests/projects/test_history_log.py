@@ -62,7 +62,7 @@ def test_the_log_shows_every_change_in_words(client, login_as):
 
     assert shown(page) == set(SENTENCES)
     assert "4 ändringar" in page
-    assert "Titel för projektet Titel ett ändrades från ”A” till ”Titel ett”." in page
+    assert "Titel för projektet A ändrades från ”A” till ”Titel ett”." in page
 
 
 def test_each_filter_narrows_the_log(client, login_as):
@@ -139,7 +139,7 @@ def test_documents_and_folders_are_named_in_the_log(client, login_as):
         "update",
         "document",
         999,
-        {"folder_id": [None, folder.id], "title": ["x", "Avtal"]},
+        {"folder_id": [None, folder.id], "title": ["Avtal", "Avtal 2016"]},
     )
     db.session.commit()
 
@@ -175,3 +175,20 @@ def test_the_log_runs_the_same_statements_for_few_and_many_entries(client, login
     add_entries(20)
 
     assert statements() == few
+
+
+def test_a_long_text_is_cut_in_the_sentence_and_kept_whole_in_the_csv(client, login_as):
+    project = make_project("Bokstart Västernorrland")
+    admin = login_as("admin")
+    description = "Läsande familjer i hela länet. " * 40
+    audit.record(
+        admin, project.id, "update", "project", project.id, {"description": ["", description]}
+    )
+    db.session.commit()
+
+    page = log(client)
+    exported = client.get("/admin/logg.csv").get_data().decode("utf-8-sig")
+
+    assert "Beskrivning för projektet Bokstart Västernorrland ändrades från – till ”Läsande" in page
+    assert "…”." in page and description.strip() not in page
+    assert description.strip() in exported
