@@ -91,7 +91,9 @@ class Readable:
 
     @property
     def text(self) -> str:
-        return " ".join([self.headline, *self.details])
+        """The entry on one line (a CSV cell): each field a sentence of its own."""
+        sentences = [line if line.endswith(".") else f"{line}." for line in self.details]
+        return " ".join([self.headline, *sentences])
 
 
 ENTITIES: dict[str, Entity] = {}

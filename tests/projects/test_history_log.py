@@ -103,7 +103,7 @@ def test_the_csv_file_holds_the_filtered_changes_in_words_and_as_data(client, lo
     newest, oldest = rows[1], rows[2]
     assert newest[0] == "2026-04-10 11:00"
     assert newest[1:3] == ["Anna Andersson", "Bokstart Västernorrland"]
-    assert "Milstolpen Lansering lades till." in newest[4]
+    assert newest[4] == "Milstolpen Lansering lades till. Titel: ”Lansering”."
     assert newest[5:8] == ["milestone", newest[6], "create"]
     assert newest[8] == '{"title": [null, "Lansering"]}'
     assert oldest[0] == "2026-03-01 10:00"
