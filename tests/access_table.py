@@ -217,6 +217,9 @@ ACCESS: dict[str, Route] = {
         {"POST": Rule(ADMIN_ONLY)}, url_values={"user_id": Sample("user")}
     ),
     "admin.organisations": Route({"GET": Rule(ADMIN_ONLY)}),
+    # The log of every change (projects owns the page, exports its CSV file).
+    "projects.audit_log": Route({"GET": Rule(ADMIN_ONLY)}),
+    "exports.audit_log": Route({"GET": Rule(ADMIN_ONLY)}),
     "admin.new_organisation": Route(
         {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_ORGANISATION)}
     ),

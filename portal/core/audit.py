@@ -34,6 +34,7 @@ class AuditEntry(Model):
     changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
 
     actor = relationship("User")
+    project = relationship("Project", viewonly=True)
 
 
 def snapshot(obj, fields: list[str]) -> dict:

@@ -7,30 +7,19 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.core import audit
-from portal.core.i18n import _l
+from portal.core import audit, audit_text
 from portal.extensions import db
 from portal.projects.models import (
     Project,
     project_followers,
 )
-
-AUDIT_ENTITIES = {
-    "project": _l("Projekt"),
-    "participant": _l("Deltagare"),
-    "grant": _l("Bidrag"),
-    "contribution": _l("Egen insats"),
-    "budget_line": _l("Budgetrad"),
-    "expense": _l("Utgift"),
-    "milestone": _l("Milstolpe"),
-    "indicator": _l("Indikator"),
-    "measurement": _l("Mätning"),
-}
-AUDIT_ACTIONS = {"create": _l("skapad"), "update": _l("ändrad"), "delete": _l("borttagen")}
+from portal.projects.progress import history_text  # noqa: F401  (registers the wording)
 
 
-def history_of(project: Project, limit: int = 500) -> list[audit.AuditEntry]:
-    return list(
+def history_of(project: Project, limit: int = 500) -> list[audit_text.Readable]:
+    """The newest entries in words; the names they mention are loaded a kind of row at a time,
+    so the page runs the same number of statements for 5 entries as for 500."""
+    return audit_text.describe(
         db.session.scalars(
             select(audit.AuditEntry)
             .where(audit.AuditEntry.project_id == project.id)

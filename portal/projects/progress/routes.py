@@ -16,6 +16,7 @@ from portal.projects.permissions import (
     can_edit,
     can_post_update,
 )
+from portal.projects.progress import audit_log  # noqa: F401  (the admins' log, /admin/logg)
 from portal.projects.progress import history as project_history
 from portal.projects.progress import indicators as project_indicators
 from portal.projects.progress import milestones as project_milestones
@@ -313,8 +314,6 @@ def history(slug: str):
         "projects/history.html",
         project=project,
         entries=project_history.history_of(project),
-        entities=project_history.AUDIT_ENTITIES,
-        actions=project_history.AUDIT_ACTIONS,
         active_tab="history",
     )
 
