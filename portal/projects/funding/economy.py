@@ -7,6 +7,7 @@ grant did not pay for at the end; the read model shows both."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -68,6 +69,9 @@ class Economy:
     grants: list[Grant]
     contributions: list[Contribution]
     expenses: list[Expense]
+    # What a grant did not pay for is "to repay" only once the project has ended; while it
+    # runs the same figure is what is not spent yet.
+    has_ended: bool = False
 
     @property
     def difference_ore(self) -> int:
@@ -189,6 +193,18 @@ def economy_of(project: Project) -> Economy:
         grants=list(grants),
         contributions=list(contributions),
         expenses=list(expenses),
+        has_ended=has_ended(project),
+    )
+
+
+ENDED_STATUSES = ("finished", "final_report_submitted")
+
+
+def has_ended(project: Project, today: date | None = None) -> bool:
+    """Finished or reported, or past its end date."""
+    today = today or date.today()
+    return project.status in ENDED_STATUSES or (
+        project.ends_on is not None and project.ends_on < today
     )
 
 
