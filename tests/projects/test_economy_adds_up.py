@@ -52,6 +52,11 @@ def test_an_ended_project_shows_what_is_to_repay(client, login_as):
     assert "Ej förbrukat hittills" not in page
 
 
-def test_a_project_past_its_end_date_counts_as_ended(client, login_as):
+def test_a_project_still_running_after_its_end_date_has_not_ended_yet(client, login_as):
     page = economy_page(client, login_as, status="running", ends_on=date(2017, 12, 31))
+    assert "Ej förbrukat hittills" in page
+
+
+def test_a_reported_project_shows_what_is_to_repay(client, login_as):
+    page = economy_page(client, login_as, status="final_report_submitted")
     assert "Att återbetala vid slutet" in page

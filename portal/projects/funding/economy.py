@@ -7,7 +7,6 @@ grant did not pay for at the end; the read model shows both."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -200,12 +199,11 @@ def economy_of(project: Project) -> Economy:
 ENDED_STATUSES = ("finished", "final_report_submitted")
 
 
-def has_ended(project: Project, today: date | None = None) -> bool:
-    """Finished or reported, or past its end date."""
-    today = today or date.today()
-    return project.status in ENDED_STATUSES or (
-        project.ends_on is not None and project.ends_on < today
-    )
+def has_ended(project: Project) -> bool:
+    """Finished or reported. The status, not the end date, decides, so the word agrees with
+    the status shown beside it: a project still "Pågående" after its planned end date has
+    not yet settled its grants."""
+    return project.status in ENDED_STATUSES
 
 
 def _funder_rows(project, kind, model, line_column, organisation_column) -> list[FunderRow]:
