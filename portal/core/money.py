@@ -1,6 +1,9 @@
-"""Money: integer öre in the database and one parser ("1 000,50"); portal.core.numbers shows it."""
+"""Money: integer öre in the database, one parser ("1 000,50") and one way to share an amount
+among parties (largest remainder, so the parts add up to the whole); portal.core.numbers
+shows it."""
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from portal.core.errors import ValidationError
@@ -8,6 +11,7 @@ from portal.core.i18n import _l
 from portal.core.numbers import format_money
 
 ABSURD_KRONOR = 10**12  # a trillion kronor: anything above is a typing mistake
+KRONA = 100  # öre
 MAX_ORE = 2**31 - 1  # what the *_ore columns (integer) hold: 21 474 836,47 kr
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -48,3 +52,36 @@ def parse_decimal(text: str) -> Decimal:
     if not value.is_finite() or abs(value) >= Decimal(10**12):
         raise ValidationError(_l("Skriv ett rimligt tal."))
     return value
+
+
+def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` whole units shared in proportion to `weights` (whole, not negative, at least one
+    above zero): each part gets its quotient rounded down, and the units left over go one each
+    to the parts with the largest remainders (the first of equal ones). The parts add up to
+    `total` exactly, which rounding each part on its own does not promise."""
+    weight_sum = sum(weights)
+    if weight_sum <= 0 or any(weight < 0 for weight in weights):
+        raise ValueError("weights must be whole, not negative, and not all zero")
+    sign, total = (-1, -total) if total < 0 else (1, total)
+    parts, remainders = [], []
+    for weight in weights:
+        part, remainder = divmod(total * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
+    left_over = total - sum(parts)
+    by_remainder = sorted(range(len(weights)), key=lambda index: (-remainders[index], index))
+    for index in by_remainder[:left_over]:
+        parts[index] += 1
+    return [sign * part for part in parts]
+
+
+def split_amount(ore: int, weights: Sequence[int], unit: int = KRONA) -> list[int]:
+    """An amount in öre shared among parties in proportion to `weights`, in whole `unit`s
+    (whole kronor unless told otherwise; unit=1 shares to the öre). The öre that do not make a
+    whole unit go to the part with the largest weight, so the parts always add up to `ore`
+    and none shows öre that the whole did not have."""
+    units, rest = divmod(abs(ore), unit)
+    parts = [part * unit for part in largest_remainder(units, weights)]
+    if rest:
+        parts[max(range(len(weights)), key=lambda index: (weights[index], -index))] += rest
+    return parts if ore >= 0 else [-part for part in parts]

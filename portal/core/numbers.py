@@ -4,11 +4,12 @@ the page (Flask-Babel's locale; Swedish outside a request, as in tasks and email
 
 One rule each. A number shows at most two decimals, trailing zeros dropped ("12 345,5",
 "400"). Money is whole kronor when there are no öre, else kronor and öre ("600 000 kr",
-"1 000,50 kr"): never one decimal. A percentage is whole ("45 %"). Swedish groups digits with
-a non-breaking space, as Babel gives it.
+"1 000,50 kr"): never one decimal. A percentage is whole ("45 %"), computed by `share_of` and
+rounded there once (half up), so a table, a chart and a page show the same figure. Swedish
+groups digits with a non-breaking space, as Babel gives it.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, numbers
 from flask_babel import get_locale
@@ -49,6 +50,20 @@ def format_percent(ratio: Decimal | float | None) -> str:
     if ratio is None:
         return MISSING
     return numbers.format_percent(ratio, locale=_locale())
+
+
+def share_of(part: Decimal | int | float, whole: Decimal | int | float | None) -> int | None:
+    """Whole per cent of `whole` that `part` is, rounded half up (150 of 400 → 38); None
+    without a whole. The one place a share is computed: round it again nowhere."""
+    if not whole:
+        return None
+    ratio = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_share(percent: int | None) -> str:
+    """A share from `share_of` as people read it: 38 → "38 %"; None → "–"."""
+    return format_percent(None if percent is None else Decimal(percent) / 100)
 
 
 def format_file_size(size: int) -> str:

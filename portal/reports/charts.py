@@ -12,7 +12,7 @@ from html import escape
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal.core.numbers import format_number, format_percent
+from portal.core.numbers import format_number, format_share, share_of
 
 WIDTH = 640
 BAR_HEIGHT = 22
@@ -38,7 +38,7 @@ def target_bar_chart(title: str, bars: list[dict], chart_id: str | None = None) 
             value=format_number(bar["value"]),
             target=format_number(bar["target"]),
             unit=bar.get("unit", ""),
-            share=format_percent(_share(bar) / 100),
+            share=format_share(share_of(bar["value"], bar["target"]) or 0),
         )
         for bar in bars
     ]
@@ -60,7 +60,7 @@ def target_bar_chart(title: str, bars: list[dict], chart_id: str | None = None) 
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar_width:.1f}" height="{BAR_HEIGHT}" '
             f'fill="#1f5f8b"/>',
             f'<text x="{LABEL_WIDTH + bar_width + 6:.1f}" y="{y + 15}" font-size="13" '
-            f'fill="#1a1a1a">{format_percent(share / 100)}</text>',
+            f'fill="#1a1a1a">{format_share(share_of(bar["value"], bar["target"]) or 0)}</text>',
         ]
     parts += [
         f'<line x1="{target_x:.1f}" y1="{TOP - 4}" x2="{target_x:.1f}" y2="{height - 20}" '

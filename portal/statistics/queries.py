@@ -8,14 +8,19 @@ How money is attributed:
   year is chosen).
 - Per municipality: a project's grants are shared equally among its participating
   organisations that have a municipality (two libraries in Kramfors and one in Timrå:
-  Kramfors gets two thirds, Timrå one third). Projects without such a participant are left
-  out of that table, so it can add up to less than the other tables.
+  Kramfors gets two thirds, Timrå one third), in whole kronor by the largest remainder
+  (portal.core.money.split_amount), so a project's shares add up to its grants to the öre.
+  Projects without such a participant are left out of that table, so it can add up to less
+  than the other tables.
 - Project counts (per target group, per status) count projects of the chosen plan period that
-  run in the chosen year. Indicators belong to their own goal area, else to their project's;
-  their measured values are summed over the chosen year (all years when none is chosen), and
-  rolled up per goal area and unit (families are not added to visits).
+  run in the chosen year. A project can have several target groups, so the rows per target
+  group can add up to more than the projects: the number of distinct projects is counted
+  beside them. Indicators belong to their own goal area, else to their project's, and to
+  their target group (or none); their measured values are summed over the chosen year (all
+  years when none is chosen), and rolled up per goal area and unit, and per target group and
+  unit (families are not added to visits).
 
-A fixed number of statements builds the page, whatever the number of projects (8, each an
+A fixed number of statements builds the page, whatever the number of projects (9, each an
 aggregate); the result is plain values, saved by portal/statistics/snapshots.py.
 """
 
@@ -24,11 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 
-from sqlalchemy import Float, cast, func, select, text
+from sqlalchemy import func, select, text
 
 from portal.accounts.models import Organisation
 from portal.core.forms import int_or_none
+from portal.core.money import split_amount
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_STATUSES,
@@ -79,8 +86,10 @@ class Statistics:
     funding_by_funder: list  # (funder, öre)
     funding_by_municipality: list  # (municipality, öre)
     projects_by_target_group: list  # (target group, count)
+    projects_with_target_group: int  # distinct projects in the rows above
     projects_by_status: list  # (status key, count)
     indicators_by_area: list  # (goal area, unit, indicators, target, measured)
+    indicators_by_target_group: list  # (target group or None, unit, indicators, target, measured)
 
 
 def grant_year():
@@ -113,6 +122,7 @@ def build_statistics(filters: StatisticsFilters) -> Statistics:
         # PostgreSQL spends up to a second compiling code that then runs for milliseconds.
         db.session.execute(text("SET LOCAL jit = off"))
     by_area_year = _funding_by_area_year(filters)
+    by_target_group, with_target_group = _projects_by_target_group(filters)
     return Statistics(
         filters=filters,
         plan_periods=[
@@ -132,9 +142,11 @@ def build_statistics(filters: StatisticsFilters) -> Statistics:
         ),
         funding_by_funder=_funding_by_funder(filters),
         funding_by_municipality=_funding_by_municipality(filters),
-        projects_by_target_group=_projects_by_target_group(filters),
+        projects_by_target_group=by_target_group,
+        projects_with_target_group=with_target_group,
         projects_by_status=_projects_by_status(filters),
         indicators_by_area=_indicators_by_area(filters),
+        indicators_by_target_group=_indicators_by_target_group(filters),
     )
 
 
@@ -221,17 +233,19 @@ def _funding_by_funder(filters: StatisticsFilters) -> list[tuple]:
 
 
 def _funding_by_municipality(filters: StatisticsFilters) -> list[tuple]:
-    """Each project's grants shared equally among its participants that have a municipality:
-    every such participant row carries the number of them in its project (a window count), so
-    the grants and the participants are joined once."""
+    """Each project's grants shared among the municipalities of its participants, in
+    proportion to how many of them are in each, in whole kronor by the largest remainder: one
+    statement gives per project and municipality the grants and the participants, and the
+    shares are added up here."""
     located = (
         select(
             ProjectParticipant.project_id,
             Organisation.municipality_name,
-            func.count().over(partition_by=ProjectParticipant.project_id).label("participants"),
+            func.count().label("participants"),
         )
         .join(Organisation, Organisation.id == ProjectParticipant.organisation_id)
         .where(Organisation.municipality_name.is_not(None))
+        .group_by(ProjectParticipant.project_id, Organisation.municipality_name)
         .subquery()
     )
     money = (
@@ -241,28 +255,47 @@ def _funding_by_municipality(filters: StatisticsFilters) -> list[tuple]:
         .group_by(Grant.project_id)
         .subquery()
     )
-    amount = func.sum(cast(money.c.amount, Float) / located.c.participants)
     rows = db.session.execute(
-        select(located.c.municipality_name, amount)
-        .select_from(money)
+        select(
+            money.c.project_id,
+            money.c.amount,
+            located.c.municipality_name,
+            located.c.participants,
+        )
         .join(located, located.c.project_id == money.c.project_id)
-        .group_by(located.c.municipality_name)
-        .order_by(amount.desc(), located.c.municipality_name)
+        .order_by(money.c.project_id, located.c.municipality_name)
     )
-    return [(name, int(round(total))) for name, total in rows]
+    totals: dict[str, int] = {}
+    for _project_id, project_rows in groupby(rows, key=lambda row: row.project_id):
+        shared = list(project_rows)
+        shares = split_amount(int(shared[0].amount), [int(row.participants) for row in shared])
+        for row, share in zip(shared, shares, strict=True):
+            totals[row.municipality_name] = totals.get(row.municipality_name, 0) + share
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _projects_by_target_group(filters: StatisticsFilters) -> list[tuple]:
+def _projects_by_target_group(filters: StatisticsFilters) -> tuple[list[tuple], int]:
+    """Projects per target group, and (in the same statement) how many distinct projects they
+    are: a project with two target groups is in two rows but is one project."""
+    running = (
+        select(project_target_groups.c.project_id)
+        .join(Project, Project.id == project_target_groups.c.project_id)
+        .where(*_running(filters))
+    )
+    distinct_projects = (
+        select(func.count(func.distinct(running.subquery().c.project_id)))
+    ).scalar_subquery()
     rows = db.session.execute(
-        select(TargetGroup.name, func.count(func.distinct(Project.id)))
+        select(TargetGroup.name, func.count(func.distinct(Project.id)), distinct_projects)
         .select_from(project_target_groups)
         .join(TargetGroup, TargetGroup.id == project_target_groups.c.target_group_id)
         .join(Project, Project.id == project_target_groups.c.project_id)
         .where(*_running(filters))
         .group_by(TargetGroup.id, TargetGroup.name, TargetGroup.position)
         .order_by(TargetGroup.position, TargetGroup.name)
-    )
-    return [(name, int(count)) for name, count in rows]
+    ).all()
+    total = int(rows[0][2]) if rows else 0
+    return [(name, int(count)) for name, count, _ in rows], total
 
 
 def _projects_by_status(filters: StatisticsFilters) -> list[tuple]:
@@ -276,7 +309,8 @@ def _projects_by_status(filters: StatisticsFilters) -> list[tuple]:
     return [(status, int(counts[status])) for status in PROJECT_STATUSES if counts.get(status)]
 
 
-def _indicators_by_area(filters: StatisticsFilters) -> list[tuple]:
+def _measured(filters: StatisticsFilters):
+    """Each indicator's measured values summed over the chosen year (all years without one)."""
     measured = select(
         Measurement.indicator_id, func.sum(Measurement.value).label("measured")
     ).group_by(Measurement.indicator_id)
@@ -285,13 +319,17 @@ def _indicators_by_area(filters: StatisticsFilters) -> list[tuple]:
             Measurement.measured_on >= date(filters.year, 1, 1),
             Measurement.measured_on <= date(filters.year, 12, 31),
         )
-    measured = measured.subquery()
-    area_id = func.coalesce(Indicator.goal_area_id, Project.goal_area_id)
-    rows = db.session.execute(
+    return measured.subquery()
+
+
+def _indicator_rollup(filters: StatisticsFilters, keys: tuple, joined, group_by: tuple) -> list:
+    """Indicators rolled up by `keys` and unit: how many, their targets and measured values
+    summed. `joined` adds the joins the keys need; rows are (*keys, unit, count, target,
+    measured), ordered as grouped."""
+    measured = _measured(filters)
+    statement = (
         select(
-            GoalArea.id,
-            GoalArea.name,
-            PlanPeriod.name,
+            *keys,
             Indicator.unit,
             func.count(Indicator.id),
             func.sum(Indicator.target),
@@ -299,23 +337,46 @@ def _indicators_by_area(filters: StatisticsFilters) -> list[tuple]:
         )
         .select_from(Indicator)
         .join(Project, Project.id == Indicator.project_id)
-        .join(GoalArea, GoalArea.id == area_id)
-        .join(PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id)
         .outerjoin(measured, measured.c.indicator_id == Indicator.id)
+    )
+    return db.session.execute(
+        joined(statement)
         .where(*_in_period(filters))
-        .group_by(GoalArea.id, GoalArea.name, PlanPeriod.name, GoalArea.position, Indicator.unit)
-        .order_by(PlanPeriod.name, GoalArea.position, GoalArea.name, Indicator.unit)
+        .group_by(*group_by, Indicator.unit)
+        .order_by(*group_by, Indicator.unit)
     ).all()
+
+
+def _indicators_by_area(filters: StatisticsFilters) -> list[tuple]:
+    area_id = func.coalesce(Indicator.goal_area_id, Project.goal_area_id)
+    rows = _indicator_rollup(
+        filters,
+        (GoalArea.id, GoalArea.name, PlanPeriod.name),
+        lambda statement: statement.join(GoalArea, GoalArea.id == area_id).join(
+            PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id
+        ),
+        (PlanPeriod.name, GoalArea.position, GoalArea.name, GoalArea.id),
+    )
     labels = _area_labels(rows)
     return [
-        (
-            labels[row[0]],
-            row[3],
-            int(row[4]),
-            _decimal(row[5]),
-            _decimal(row[6]),
-        )
-        for row in rows
+        (labels[row[0]], row[3], int(row[4]), _decimal(row[5]), _decimal(row[6])) for row in rows
+    ]
+
+
+def _indicators_by_target_group(filters: StatisticsFilters) -> list[tuple]:
+    """The same indicators as per goal area, rolled up per target group and unit; those
+    without a target group make a row of their own (None), last."""
+    rows = _indicator_rollup(
+        filters,
+        (TargetGroup.name,),
+        lambda statement: statement.outerjoin(
+            TargetGroup, TargetGroup.id == Indicator.target_group_id
+        ),
+        (TargetGroup.id.is_(None), TargetGroup.position, TargetGroup.name, TargetGroup.id),
+    )
+    return [
+        (name, unit, int(count), _decimal(target), _decimal(value))
+        for name, unit, count, target, value in rows
     ]
 
 

@@ -28,7 +28,8 @@ from portal.statistics.queries import Statistics, StatisticsFilters, build_stati
 
 log = logging.getLogger(__name__)
 
-INDICATOR_DECIMALS = (3, 4)  # target and measured in indicators_by_area rows
+INDICATOR_DECIMALS = (3, 4)  # target and measured in indicators_by_* rows
+INDICATOR_ROWS = ("indicators_by_area", "indicators_by_target_group")
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,29 @@ def filters_key(filters: StatisticsFilters) -> str:
 
 
 def encode(statistics: Statistics) -> dict:
-    """Plain JSON: tuples become lists, Decimals strings."""
+    """Plain JSON: tuples become lists, Decimals strings; a single figure stays as it is."""
     payload = {}
     for field in fields(Statistics):
         if field.name == "filters":
             continue
-        payload[field.name] = [
-            [str(value) if isinstance(value, Decimal) else value for value in row]
-            if isinstance(row, tuple | list)
-            else row
-            for row in getattr(statistics, field.name)
-        ]
+        value = getattr(statistics, field.name)
+        payload[field.name] = (
+            [
+                [str(cell) if isinstance(cell, Decimal) else cell for cell in row]
+                if isinstance(row, tuple | list)
+                else row
+                for row in value
+            ]
+            if isinstance(value, list)
+            else value
+        )
     return payload
+
+
+def is_complete(payload: dict) -> bool:
+    """Whether saved figures hold every figure the page shows now: figures saved before a
+    table was added are counted again rather than shown without it."""
+    return all(field.name in payload for field in fields(Statistics) if field.name != "filters")
 
 
 def decode(payload: dict, filters: StatisticsFilters) -> Statistics:
@@ -62,15 +74,20 @@ def decode(payload: dict, filters: StatisticsFilters) -> Statistics:
     for field in fields(Statistics):
         if field.name == "filters":
             continue
-        rows = payload[field.name]
-        values[field.name] = [tuple(row) if isinstance(row, list) else row for row in rows]
-    values["indicators_by_area"] = [
-        tuple(
-            Decimal(value) if index in INDICATOR_DECIMALS and value is not None else value
-            for index, value in enumerate(row)
+        value = payload[field.name]
+        values[field.name] = (
+            [tuple(row) if isinstance(row, list) else row for row in value]
+            if isinstance(value, list)
+            else value
         )
-        for row in values["indicators_by_area"]
-    ]
+    for name in INDICATOR_ROWS:
+        values[name] = [
+            tuple(
+                Decimal(value) if index in INDICATOR_DECIMALS and value is not None else value
+                for index, value in enumerate(row)
+            )
+            for row in values[name]
+        ]
     return Statistics(filters=filters, **values)
 
 
@@ -85,7 +102,7 @@ def snapshot_of(filters: StatisticsFilters) -> Snapshot:
             StatisticsSnapshot.data_version,
         ).where(StatisticsSnapshot.filters_key == filters_key(filters))
     ).one_or_none()
-    if row is not None:
+    if row is not None and is_complete(row.payload):
         is_current = row.data_version is not None and row.data_version == version
         if is_current or utcnow() - row.built_at < max_age():
             return Snapshot(decode(row.payload, filters), row.built_at, is_current)

@@ -19,6 +19,9 @@ from portal.statistics.charts import bar_chart
 from portal.statistics.queries import Statistics
 
 TEXT, YEAR, MONEY, COUNT, NUMBER, STATUS = "text", "year", "money", "count", "number", "status"
+GROUP = "group"  # a target group's name, or None for "no target group"
+INDICATOR_HEADERS = (_l("Enhet"), _l("Indikatorer"), _l("Mål"), _l("Uppmätt"))
+INDICATOR_KINDS = (TEXT, COUNT, NUMBER, NUMBER)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,10 @@ class TableSpec:
     headers: tuple
     kinds: tuple  # one per column: how a value is shown and exported
     summary: str | None = None  # a chart of (first column, last column), and its summary
+    # Where a project can be in several rows: the `Statistics` attribute holding how many
+    # distinct projects the rows are, and the summary's total that says so.
+    distinct_total: str | None = None
+    distinct_total_text: str | None = None
 
 
 TABLES = (
@@ -78,6 +85,8 @@ TABLES = (
         (_l("Målgrupp"), _l("Antal projekt")),
         (TEXT, COUNT),
         _l("Flest projekt riktar sig till %(label)s: %(value)s."),
+        "projects_with_target_group",
+        _l("Totalt %(value)s; ett projekt kan ha flera målgrupper."),
     ),
     TableSpec(
         "projekt-per-status",
@@ -91,8 +100,15 @@ TABLES = (
         "indikatorer-per-malomrade",
         "indicators_by_area",
         _l("Indikatorer per målområde"),
-        (_l("Målområde"), _l("Enhet"), _l("Indikatorer"), _l("Mål"), _l("Uppmätt")),
-        (TEXT, TEXT, COUNT, NUMBER, NUMBER),
+        (_l("Målområde"), *INDICATOR_HEADERS),
+        (TEXT, *INDICATOR_KINDS),
+    ),
+    TableSpec(
+        "indikatorer-per-malgrupp",
+        "indicators_by_target_group",
+        _l("Indikatorer per målgrupp"),
+        (_l("Målgrupp"), *INDICATOR_HEADERS),
+        (GROUP, *INDICATOR_KINDS),
     ),
 )
 BY_SLUG = {spec.slug: spec for spec in TABLES}
@@ -105,6 +121,8 @@ def _shown(kind: str, value, statuses: dict) -> str:
         return str(value) if value is not None else str(_l("Okänt år"))
     if kind == STATUS:
         return statuses.get(value, value)
+    if kind == GROUP:
+        return value if value is not None else str(_l("Ingen målgrupp angiven"))
     if kind in (COUNT, NUMBER):
         return format_number(value)
     return value
@@ -113,7 +131,7 @@ def _shown(kind: str, value, statuses: dict) -> str:
 def _exported(kind: str, value, statuses: dict):
     if kind == MONEY:
         return kronor(value)
-    if kind in (YEAR, STATUS):
+    if kind in (YEAR, STATUS, GROUP):
         return _shown(kind, value, statuses)
     return value
 
@@ -161,11 +179,17 @@ def _view(spec: TableSpec, statistics: Statistics, statuses: dict) -> TableView:
             format_money if spec.kinds[-1] == MONEY else lambda n: _l("%(n)d projekt", n=n)
         )
         top = max(range(len(values)), key=lambda index: values[index][-1])
-        total = sum(row[-1] for row in values)
+        if spec.distinct_total:
+            total_text = str(spec.distinct_total_text) % {
+                "value": shown_value(getattr(statistics, spec.distinct_total))
+            }
+        else:
+            total = sum(row[-1] for row in values)
+            total_text = str(_l("Totalt %(value)s.", value=shown_value(total)))
         summary = " ".join(
             (
                 str(spec.summary) % {"label": rows[top][0], "value": shown_value(values[top][-1])},
-                str(_l("Totalt %(value)s.", value=shown_value(total))),
+                total_text,
             )
         )
         chart = bar_chart(

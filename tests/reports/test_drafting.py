@@ -102,7 +102,7 @@ def test_indicators_against_target_per_municipality_with_a_chart(app):
     goals = section(services.current_version(make_report()), "Måluppfyllelse")
     total, per_municipality = goals["data"]["tables"]
     assert total["rows"][0][:2] == ["Familjer som nåtts", "100 familjer"]
-    assert total["rows"][0][4] == "25 %"
+    assert total["rows"][0][4] == "25\u00a0%"
     assert [row[0] for row in per_municipality["rows"]] == ["Kramfors", "Timrå"]
     assert [row[1] for row in per_municipality["rows"]] == ["60", "40"]
     assert goals["data"]["chart"]["bars"][0]["value"] == 100.0

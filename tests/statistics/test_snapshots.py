@@ -102,3 +102,19 @@ def test_the_beat_task_runs_every_few_minutes(app):
     entry = app.extensions["celery"].conf.beat_schedule["refresh-statistics"]
     assert entry["task"] == "portal.statistics.tasks.refresh_statistics"
     assert entry["schedule"] == 300.0
+
+
+def test_figures_saved_before_a_table_was_added_are_counted_again(client, login_as):
+    funder = make_organisation("Kulturrådet", kind="funder")
+    grant_of(1_000, funder)
+    login_as("staff")
+    client.get("/statistik")
+    saved = db.session.scalar(select(StatisticsSnapshot))
+    payload = dict(saved.payload)
+    del payload["indicators_by_target_group"], payload["projects_with_target_group"]
+    saved.payload = payload
+    db.session.commit()
+    page = client.get("/statistik")
+    assert page.status_code == 200
+    assert "indikatorer-per-malgrupp" in page.get_data(as_text=True)
+    assert "indicators_by_target_group" in db.session.scalar(select(StatisticsSnapshot)).payload

@@ -68,6 +68,9 @@ class Economy:
     grants: list[Grant]
     contributions: list[Contribution]
     expenses: list[Expense]
+    # What a grant did not pay for is "to repay" only once the project has ended; while it
+    # runs the same figure is what is not spent yet.
+    has_ended: bool = False
 
     @property
     def difference_ore(self) -> int:
@@ -189,7 +192,18 @@ def economy_of(project: Project) -> Economy:
         grants=list(grants),
         contributions=list(contributions),
         expenses=list(expenses),
+        has_ended=has_ended(project),
     )
+
+
+ENDED_STATUSES = ("finished", "final_report_submitted")
+
+
+def has_ended(project: Project) -> bool:
+    """Finished or reported. The status, not the end date, decides, so the word agrees with
+    the status shown beside it: a project still "Pågående" after its planned end date has
+    not yet settled its grants."""
+    return project.status in ENDED_STATUSES
 
 
 def _funder_rows(project, kind, model, line_column, organisation_column) -> list[FunderRow]:

@@ -12,7 +12,7 @@ from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Organisation
-from portal.core.numbers import format_number
+from portal.core.numbers import format_number, share_of
 from portal.extensions import db
 from portal.projects.models import (
     PROJECT_HEALTH,
@@ -153,10 +153,10 @@ class _IndicatorSum:
 
     @property
     def share(self) -> Decimal | None:
-        """How much of the target is reached, as a ratio (0.45 is shown "45 %")."""
-        if not self.target:
-            return None
-        return self.actual / Decimal(self.target)
+        """How much of the target is reached, as a ratio (0.45 is shown "45 %"), from the whole
+        per cent `share_of` gives, so this page shows the figure the others show."""
+        percent = share_of(self.actual, self.target)
+        return None if percent is None else Decimal(percent) / 100
 
 
 @dataclass

@@ -13,6 +13,7 @@ from portal.core import audit
 from portal.core.errors import ValidationError
 from portal.core.i18n import _l
 from portal.core.money import parse_decimal
+from portal.core.numbers import share_of
 from portal.extensions import db
 from portal.projects.models import (
     GoalArea,
@@ -114,9 +115,7 @@ class IndicatorRow:
     @property
     def share_of_target(self) -> int | None:
         """Per cent of the target reached, or None without a target."""
-        if not self.indicator.target:
-            return None
-        return int(self.actual * 100 / self.indicator.target)
+        return share_of(self.actual, self.indicator.target)
 
 
 def indicator_summary(project: Project) -> list[IndicatorRow]:

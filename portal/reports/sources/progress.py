@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 
 from portal.accounts.models import User
 from portal.core.markdown import markdown_excerpt
-from portal.core.numbers import format_number
+from portal.core.numbers import format_number, format_share, share_of
 from portal.extensions import db
 from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
 from portal.reports.sources.period import Draft, Period
@@ -182,9 +182,7 @@ def draft_indicators(period: Period) -> Draft:
         per[row.indicator_id] = per.get(row.indicator_id, Decimal(0)) + Decimal(row.to_date or 0)
 
     def share(indicator, actual: Decimal) -> str:
-        if not indicator.target:
-            return "–"
-        return f"{int(actual * 100 / indicator.target)} %"
+        return format_share(share_of(actual, indicator.target))
 
     table = {
         "caption": _("Indikatorer mot mål"),
