@@ -1,4 +1,10 @@
-"""Time is stored in UTC and shown in Europe/Stockholm."""
+"""Time is stored in UTC and shown in Europe/Stockholm.
+
+One date style in every language: ISO 8601, "2026-12-07" and "2026-12-07 09:45" (24-hour,
+Swedish local time). It is the Swedish standard, it reads the same in the English interface
+(no "12/7/26, 8:45 AM" beside ISO dates), and it is what the exports, the PDFs and the forms
+use. Templates show times with the `local_time` filter, never Babel's `datetimeformat`.
+"""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
