@@ -171,6 +171,11 @@ def select_choices(pairs) -> list[SelectChoice]:
 
 REQUIRED = _l("Fyll i fältet.")
 VALID_DATE = _l("Skriv ett datum som 2016-03-15.")
+VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")
+# Year 1 in Swedish time is year 0 in UTC, which Python's datetime cannot hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+TIME_IN_RANGE = _l("Ange en tid mellan år 1900 och 2200.")
+DATE_IN_RANGE = _l("Ange ett datum mellan år 1900 och 2200.")
 
 
 def optional_int(value):
@@ -200,13 +205,14 @@ class SwedishDateField(DateField):
 
 def date_field(label, required=False):
     validators = [DataRequired(VALID_DATE)] if required else [Optional()]
-    return SwedishDateField(label, validators=validators)
+    return SwedishDateField(label, validators=[*validators, within_years])
 
 
-VALID_TIME = _l("Ange datum och tid som 2026-12-02 08:00.")
-# Year 1 in Swedish time is year 0 in UTC, which Python's datetime cannot hold.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
-TIME_IN_RANGE = _l("Ange en tid mellan år 1900 och 2200.")
+def within_years(form, field) -> None:
+    """A date the portal can count with: year 1 in Swedish time is year 0 in UTC, which Python
+    cannot hold, and no project, grant or report lies outside 1900–2200."""
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(str(DATE_IN_RANGE))
 
 
 class SwedishDateTimeField(DateTimeLocalField):

@@ -28,6 +28,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# A standalone document with its style sheet inline (a report's preview, made from the same
+# HTML as its PDF): inline styles allowed, scripts still only the portal's own (it has none).
+DOCUMENT_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 # The texts of templates/errors/error.html's 500 page, without the layout that failed to render.

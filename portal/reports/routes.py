@@ -15,6 +15,7 @@ from portal.core.errors import DomainError, PermissionDenied, ValidationError
 from portal.core.forms import ButtonForm, press_button, save_form, select_choices
 from portal.core.i18n import _l, translated
 from portal.core.ids import parse_id
+from portal.core.security import DOCUMENT_CONTENT_SECURITY_POLICY
 from portal.extensions import db
 from portal.projects.funding.economy import grant_of
 from portal.projects.lookup import found_or_404, project_by_slug
@@ -290,7 +291,9 @@ def preview(slug: str, report_id: int):
     version = services.version_of(report, number) if number else None
     if number and version is None:
         abort(404)
-    return render_document(report, version)
+    return render_document(report, version), {
+        "Content-Security-Policy": DOCUMENT_CONTENT_SECURITY_POLICY
+    }
 
 
 @bp.route("/projekt/<slug>/rapporter/<id:report_id>/versioner")

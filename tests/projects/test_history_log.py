@@ -88,6 +88,17 @@ def test_a_bad_date_is_explained_beside_its_field_and_keeps_the_other_filters(cl
     assert shown(page) == {"Titel tre"}
 
 
+def test_a_date_no_calendar_of_ours_holds_is_explained_not_a_server_error(client, login_as):
+    sample_log()
+    login_as("admin")
+
+    page = log(client, since="0001-01-01", until="9999-12-31")
+
+    assert 'id="since-error"' in page and 'id="until-error"' in page
+    assert page.count("Ange ett datum mellan år 1900 och 2200.") == 2
+    assert shown(page) == set(SENTENCES), "a refused date filters nothing"
+
+
 def test_the_csv_file_holds_the_filtered_changes_in_words_and_as_data(client, login_as):
     anna, _ = sample_log()
     login_as("admin")

@@ -174,6 +174,17 @@ def test_preview_is_the_document_the_funder_sees(client, login_as):
     assert "Ekonomisk redovisning" in html
 
 
+def test_the_browser_may_apply_the_previews_own_style_sheet_and_still_runs_no_script(
+    client, login_as
+):
+    """The preview's style sheet is inline, as the PDF's: under the portal's own policy the
+    browser showed it unstyled, with tables wider than a phone."""
+    login_as("staff")
+    policy = client.get(url(make_report(), "/forhandsvisning")).headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy.split("; ")
+    assert "script-src 'self'" in policy.split("; ")
+
+
 def test_preview_shows_the_texts_markdown_with_headings_under_the_sections(client, login_as):
     staff = login_as("staff")
     report = make_report()
