@@ -42,7 +42,12 @@ news_projects = Table(
 
 class NewsItem(Model):
     __tablename__ = "news_items"
-    __table_args__ = (Index("ix_news_items_status_publish_at", "status", "publish_at"),)
+    __table_args__ = (
+        Index("ix_news_items_status_publish_at", "status", "publish_at"),
+        # The order news is shown in (pinned, newest first), read backwards: the start page and
+        # the news page stop after their first rows the reader may read, instead of sorting all.
+        Index("ix_news_items_shown_order", "pinned", "publish_at", "id"),
+    )
     # Search results are cached (portal/search/services.py): a change to news is a change.
 
     id: Mapped[int] = mapped_column(primary_key=True)

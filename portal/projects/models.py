@@ -120,7 +120,13 @@ class TargetGroup(Model):
 class Project(Model):
     __tablename__ = "projects"
     # The list's default order and the dashboard's "my projects" read titles in index order.
-    __table_args__ = (Index("ix_projects_title_id", "title", "id"),)
+    # The other two are counted from, without reading the table: the dashboard's projects per
+    # goal area and health, and the list's groups by status, health and goal area.
+    __table_args__ = (
+        Index("ix_projects_title_id", "title", "id"),
+        Index("ix_projects_goal_area_health", "goal_area_id", "health"),
+        Index("ix_projects_status_health_goal_area", "status", "health", "goal_area_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)

