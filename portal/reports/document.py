@@ -104,8 +104,12 @@ def table_layout(table: dict) -> TableLayout:
     return TableLayout(size, widths)
 
 
-def render_document(report: Report, version: ReportVersion | None = None) -> str:
-    """The whole HTML document of `version` (the latest when None), always in Swedish."""
+def render_document(
+    report: Report, version: ReportVersion | None = None, *, on_screen: bool = False
+) -> str:
+    """The whole HTML document of `version` (the latest when None), always in Swedish.
+    `on_screen` adds the rules for a narrow browser window (the preview); WeasyPrint knows
+    media types but not media features, and would warn about them on every PDF."""
     version = version or current_version(report)
     with force_locale("sv"):
         return render_template(
@@ -116,4 +120,5 @@ def render_document(report: Report, version: ReportVersion | None = None) -> str
             kind_label=str(REPORT_KINDS.get(report.kind, report.kind)),
             chart_svg=chart_svg,
             table_layout=table_layout,
+            on_screen=on_screen,
         )

@@ -291,7 +291,7 @@ def preview(slug: str, report_id: int):
     version = services.version_of(report, number) if number else None
     if number and version is None:
         abort(404)
-    return render_document(report, version), {
+    return render_document(report, version, on_screen=True), {
         "Content-Security-Policy": DOCUMENT_CONTENT_SECURITY_POLICY
     }
 

@@ -5,6 +5,7 @@ from sqlalchemy import delete, func, select
 from portal.extensions import db
 from portal.reports import services
 from portal.reports.builtins import KULTURRADET_NAME
+from portal.reports.document import render_document
 from portal.reports.models import Report, ReportTemplate
 from tests.factories import make_user
 from tests.queries import counted_statements
@@ -183,6 +184,15 @@ def test_the_browser_may_apply_the_previews_own_style_sheet_and_still_runs_no_sc
     policy = client.get(url(make_report(), "/forhandsvisning")).headers["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy.split("; ")
     assert "script-src 'self'" in policy.split("; ")
+
+
+def test_only_the_preview_carries_the_rules_for_a_narrow_window(client, login_as):
+    """WeasyPrint knows media types, not media features: it would warn on every PDF."""
+    login_as("staff")
+    report = make_report()
+    preview = client.get(url(report, "/forhandsvisning")).get_data(as_text=True)
+    assert "max-width: 40rem" in preview
+    assert "max-width: 40rem" not in render_document(report)
 
 
 def test_preview_shows_the_texts_markdown_with_headings_under_the_sections(client, login_as):
