@@ -77,7 +77,7 @@ def filtered(form: LogFilterForm) -> Select:
     words = (form.project.data or "").strip()
     if words:
         matching = select(Project.id).where(
-            or_(Project.title.ilike(f"%{_escaped(words)}%", escape="\\"), Project.slug == words)
+            or_(Project.title.icontains(words, autoescape=True), Project.slug == words)
         )
         query = query.where(AuditEntry.project_id.in_(matching))
     if form.since.data and not form.since.errors:
@@ -85,10 +85,6 @@ def filtered(form: LogFilterForm) -> Select:
     if form.until.data and not form.until.errors:
         query = query.where(AuditEntry.at < _day_start(form.until.data + timedelta(days=1)))
     return query
-
-
-def _escaped(words: str) -> str:
-    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ordered(query: Select) -> Select:
