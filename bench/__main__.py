@@ -46,6 +46,9 @@ PAGES = {
     "dashboard": "/",
     "project list": "/projekt",
     "project list, filtered": "/projekt?status=running&health=at_risk",
+    "project list, municipality": "/projekt?municipality=Kramfors&status=running",
+    # Two multi-valued filters are counted from the projects, not from the kept counts.
+    "project list, two lists": "/projekt?municipality=Kramfors&year=2020",
     "project page": "/projekt/bank-projekt-4242",
     # Both words are in every project and most news: the candidates cap is what is measured.
     "search, common words": "/sok?q=l%C3%A4sfr%C3%A4mjande+barn",
@@ -64,6 +67,7 @@ FIRST_VIEW_TARGETS = {
     "dashboard": 50,
     "project list": 50,
     "project list, filtered": 50,
+    "project list, municipality": 50,
     "project page": 50,
     "search, common words": 30,
     "search, one hit": 30,

@@ -37,6 +37,7 @@ from portal.notifications import outbox
 from portal.notifications import tasks as notification_tasks
 from portal.notifications.settings import bp as preferences_bp
 from portal.projects import bp as projects_bp
+from portal.projects import facet_counts
 from portal.reports import bp as reports_bp
 from portal.reports import keeping as report_keeping
 from portal.reports import services as report_services
@@ -139,6 +140,7 @@ def _register_commit_hooks() -> None:
     report_keeping.register_flush_hooks()
     report_services.register_flush_hooks()
     search_index.register_flush_hooks()
+    facet_counts.register_flush_hooks()
     after_commit.install()
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
@@ -77,6 +87,29 @@ project_followers = Table(
     db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+# The project list's filter counts and what each project was last counted by: derived rows,
+# kept by portal/projects/facet_counts.py (no foreign keys: a deleted project's stored profile
+# is what its counts are taken back by).
+project_facet_counts = Table(
+    "project_facet_counts",
+    db.metadata,
+    Column("status", String(32), primary_key=True),
+    Column("health", String(16), primary_key=True),
+    Column("goal_area_id", Integer, primary_key=True),
+    Column("dimension", String(16), primary_key=True),
+    Column("value", String(120), primary_key=True),
+    Column("by_dimension", String(16), primary_key=True),
+    Column("by_value", String(120), primary_key=True),
+    Column("projects", Integer, nullable=False),
+    Index("ix_project_facet_counts_by", "by_dimension", "by_value"),
+)
+project_facet_profiles = Table(
+    "project_facet_profiles",
+    db.metadata,
+    Column("project_id", Integer, primary_key=True, autoincrement=False),
+    Column("profile", Text, nullable=False),
 )
 
 

@@ -16,6 +16,14 @@ from portal.accounts.models import Organisation, User
 from portal.core.forms import int_or_none
 from portal.core.pagination import Paged
 from portal.extensions import db
+from portal.projects.list_counts import (
+    PROJECT_COLUMN_FILTERS,
+    Group,
+    counted,
+    counted_options,
+    passes,
+    years,
+)
 from portal.projects.models import (
     PROJECT_HEALTH,
     PROJECT_STATUSES,
@@ -34,7 +42,6 @@ SORTS = {
     "start": (Project.starts_on.desc(), Project.title.asc(), Project.id.asc()),
     "status": (Project.status.asc(), Project.title.asc(), Project.id.asc()),
 }
-MAX_YEARS = 40
 
 
 @dataclass(frozen=True)
@@ -104,11 +111,14 @@ def _conditions(filters: ProjectFilters, skip: str | tuple = ()) -> list:
     if filters.health and "health" not in skip:
         conditions.append(Project.health == filters.health)
     if filters.municipality and "municipality" not in skip:
+        # Its own alias: the funder filter's counts join Organisation too, which this EXISTS
+        # would otherwise be correlated with.
+        taking_part = aliased(Organisation)
         conditions.append(
             exists()
             .where(ProjectParticipant.project_id == Project.id)
-            .where(ProjectParticipant.organisation_id == Organisation.id)
-            .where(Organisation.municipality_name == filters.municipality)
+            .where(ProjectParticipant.organisation_id == taking_part.id)
+            .where(taking_part.municipality_name == filters.municipality)
         )
     if filters.funder is not None and "funder" not in skip:
         conditions.append(
@@ -199,22 +209,7 @@ def _counted(key, label, filters, skip, *joins, through, order=None):
     return [tuple(row) for row in db.session.execute(query)]
 
 
-# The filters answered from the projects table alone: counted together in one pass.
-PROJECT_COLUMN_FILTERS = ("plan_period", "goal_area", "status", "health")
-
-
-@dataclass(frozen=True)
-class _Group:
-    """How many projects share a status, health and goal area (under the other filters)."""
-
-    status: str
-    health: str
-    goal_area: int
-    plan_period: int
-    count: int
-
-
-def _column_groups(filters: ProjectFilters, period_of: dict[int, int]) -> list[_Group]:
+def _column_groups(filters: ProjectFilters, period_of: dict[int, int]) -> list[Group]:
     """One aggregate for the total and four facets: the projects grouped by status, health and
     goal area under the other filters. Each facet then adds up the few groups that pass the
     remaining column filters, instead of scanning the projects once per facet."""
@@ -224,24 +219,15 @@ def _column_groups(filters: ProjectFilters, period_of: dict[int, int]) -> list[_
         .group_by(Project.status, Project.health, Project.goal_area_id)
     )
     return [
-        _Group(status, health, area_id, period_of.get(area_id), count)
+        Group(status, health, area_id, period_of.get(area_id), count)
         for status, health, area_id, count in rows
     ]
 
 
-def _passes(group: _Group, filters: ProjectFilters, skip: str | None = None) -> bool:
-    return all(
-        getattr(filters, name) is None
-        or name == skip
-        or getattr(group, name) == getattr(filters, name)
-        for name in PROJECT_COLUMN_FILTERS
-    )
-
-
-def _column_counts(groups: list[_Group], filters: ProjectFilters, name: str) -> dict:
+def _column_counts(groups: list[Group], filters: ProjectFilters, name: str) -> dict:
     counts: dict = {}
     for group in groups:
-        if _passes(group, filters, skip=name):
+        if passes(group, filters, skip=name):
             key = getattr(group, name)
             counts[key] = counts.get(key, 0) + group.count
     return counts
@@ -259,27 +245,16 @@ def _year_facet(filters: ProjectFilters) -> list[tuple]:
     """Counts per year a project runs in, from the projects grouped by start and end year."""
     start_year = func.extract("year", Project.starts_on)
     end_year = func.extract("year", Project.ends_on)
-    spans = [
-        (int(first), int(last) if last is not None else None, count)
-        for first, last, count in db.session.execute(
-            select(start_year, end_year, func.count(Project.id))
-            .where(Project.starts_on.is_not(None), *_conditions(filters, "year"))
-            .group_by(start_year, end_year)
-        )
-    ]
-    if not spans:
-        return [(date.today().year, str(date.today().year), 0)]
-    first = min(start for start, _, _ in spans)
-    last = max(end if end is not None else start for start, end, _ in spans)
-    years = list(range(first, last + 1))[-MAX_YEARS:]
-    return [
-        (
-            year,
-            str(year),
-            sum(n for start, end, n in spans if start <= year and (end is None or end >= year)),
-        )
-        for year in years
-    ]
+    return years(
+        [
+            (int(first), int(last) if last is not None else None, count)
+            for first, last, count in db.session.execute(
+                select(start_year, end_year, func.count(Project.id))
+                .where(Project.starts_on.is_not(None), *_conditions(filters, "year"))
+                .group_by(start_year, end_year)
+            )
+        ]
+    )
 
 
 def _page_of_projects(conditions, sort: str, per_page: int, page: int) -> list:
@@ -305,13 +280,21 @@ def _page_of_projects(conditions, sort: str, per_page: int, page: int) -> list:
 
 
 def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectListPage:
+    """The page of projects with the total and every filter's counts: from the kept counts
+    (portal/projects/list_counts.py), or counted from the projects when two or more of the
+    multi-valued filters apply."""
     areas = db.session.execute(
         select(GoalArea.id, GoalArea.name, PlanPeriod.id, PlanPeriod.name).join(
             PlanPeriod, PlanPeriod.id == GoalArea.plan_period_id
         )
     ).all()
-    groups = _column_groups(filters, {area_id: period_id for area_id, _, period_id, _ in areas})
-    total = sum(group.count for group in groups if _passes(group, filters))
+    period_of = {area_id: period_id for area_id, _, period_id, _ in areas}
+    kept = counted(filters, period_of)
+    if kept is not None:
+        groups, multi_valued = kept.groups, counted_options(kept.values)
+    else:
+        groups, multi_valued = _column_groups(filters, period_of), _counted_facets(filters)
+    total = sum(group.count for group in groups if passes(group, filters))
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(filters.page, pages)
     projects = _page_of_projects(_conditions(filters), filters.sort, per_page, page)
@@ -328,6 +311,21 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
         "health": [
             (key, str(label), health_counts.get(key, 0)) for key, label in PROJECT_HEALTH.items()
         ],
+        **multi_valued,
+    }
+    return ProjectListPage(
+        filters=filters,
+        projects=projects,
+        total=total,
+        page=page,
+        pages=pages,
+        facets={name: Facet(name, options) for name, options in facets.items()},
+    )
+
+
+def _counted_facets(filters: ProjectFilters) -> dict[str, list[tuple]]:
+    """The multi-valued filters' options counted from the projects and their link tables."""
+    return {
         "municipality": [
             (name, name, count)
             for name, _, count in _counted(
@@ -367,11 +365,3 @@ def project_list(filters: ProjectFilters, per_page: int = PER_PAGE) -> ProjectLi
         ),
         "year": _year_facet(filters),
     }
-    return ProjectListPage(
-        filters=filters,
-        projects=projects,
-        total=total,
-        page=page,
-        pages=pages,
-        facets={name: Facet(name, options) for name, options in facets.items()},
-    )
