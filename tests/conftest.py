@@ -245,8 +245,9 @@ def login_as(client):
     then `start_session`), written straight into the client's session cookie: the tests of
     logging in itself (tests/accounts/test_login.py) go through the form."""
 
-    def login(role: str = "member", organisation=None, **fields):
-        user = factories.make_user(role=role, organisation=organisation, **fields)
+    def login(role: str = "member", organisation=None, user=None, **fields):
+        """As a new user with this role, or as `user` if given."""
+        user = user or factories.make_user(role=role, organisation=organisation, **fields)
         with client.session_transaction() as cookie, client.application.test_request_context():
             account_services.record_login(user)
             start_session(user)

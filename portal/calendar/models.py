@@ -37,8 +37,9 @@ class Event(Model):
     place: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     audience: Mapped[str] = mapped_column(String(16), default="everyone")
+    # Indexed: "items for my projects" is read by the project ids of a person.
     audience_project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL")
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

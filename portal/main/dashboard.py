@@ -17,8 +17,14 @@ from portal.documents.access import visible_to
 from portal.documents.models import Document
 from portal.extensions import db
 from portal.news.models import NewsItem
-from portal.news.services import audience_includes, is_out
-from portal.projects.dashboard import Dashboard, is_mine, projects_for_dashboard
+from portal.news.services import audience_parts, is_out
+from portal.projects.dashboard import (
+    Dashboard,
+    first_rows,
+    is_mine,
+    projects_for_dashboard,
+    ways_of_belonging,
+)
 from portal.projects.models import Project
 
 NEWS_LIMIT = 5
@@ -50,21 +56,22 @@ class StartPage:
 
 
 def start_page(user: User, today: date, now: datetime) -> StartPage:
+    ways = ways_of_belonging(user)
     return StartPage(
-        projects=projects_for_dashboard(user, today),
-        news=latest_news(user, now),
+        projects=projects_for_dashboard(user, today, ways),
+        news=latest_news(user, now, ways),
         documents=recent_project_documents(user),
     )
 
 
-def latest_news(user: User, now: datetime) -> list:
-    """What the news page shows the user first: pinned items, then the newest."""
-    return db.session.execute(
-        select(NewsItem.id, NewsItem.title, NewsItem.publish_at, NewsItem.pinned)
-        .where(is_out(now), audience_includes(user))
-        .order_by(NewsItem.pinned.desc(), NewsItem.publish_at.desc(), NewsItem.id.desc())
-        .limit(NEWS_LIMIT)
-    ).all()
+def latest_news(user: User, now: datetime, ways: list | None = None) -> list:
+    """What the news page shows the user first: pinned items, then the newest; each way an
+    item can be for them read apart, in that order (`ways`: their `ways_of_belonging`)."""
+    ways = ways_of_belonging(user) if ways is None else ways
+    shown = select(NewsItem.id, NewsItem.title, NewsItem.publish_at, NewsItem.pinned)
+    order = [("pinned", True), ("publish_at", True), ("id", True)]
+    parts = [shown.where(is_out(now), part) for part in audience_parts(user, ways)]
+    return db.session.execute(first_rows(parts, order, NEWS_LIMIT)).all()
 
 
 def recent_project_documents(user: User) -> list[RecentDocument]:

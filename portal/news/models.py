@@ -58,8 +58,9 @@ class NewsItem(Model):
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pinned: Mapped[bool] = mapped_column(default=False)
     audience: Mapped[str] = mapped_column(String(16), default="everyone")
+    # Indexed: "items for my projects" is read by the project ids of a person.
     audience_project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL")
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
     # Set once, when the item's readers were notified (portal/news/announce.py): an item
     # published, unpublished and published again is not sent twice.

@@ -51,13 +51,24 @@ def audience_includes(user: User):
     if is_staff(user):
         return true()
     return shared_audience.audience_includes(
-        user,
-        NewsItem.audience,
-        NewsItem.audience_project_id,
-        lambda organisation_id: exists().where(
-            news_organisations.c.news_id == NewsItem.id,
-            news_organisations.c.organisation_id == organisation_id,
-        ),
+        user, NewsItem.audience, NewsItem.audience_project_id, _chosen
+    )
+
+
+def audience_parts(user: User, ways: list) -> list:
+    """`audience_includes` as one condition per way an item can be for the user (any one will
+    do); `ways` as in `portal.projects.audience.audience_parts`."""
+    if is_staff(user):
+        return [true()]
+    return shared_audience.audience_parts(
+        user, NewsItem.audience, NewsItem.audience_project_id, _chosen, ways
+    )
+
+
+def _chosen(organisation_id: int):
+    return exists().where(
+        news_organisations.c.news_id == NewsItem.id,
+        news_organisations.c.organisation_id == organisation_id,
     )
 
 

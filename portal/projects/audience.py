@@ -36,14 +36,35 @@ def audience_includes(
 
     `audience` and `project_id` are the row's columns; `organisation_chosen(id)` says in SQL
     whether that organisation is among the row's chosen ones (an EXISTS on its link table).
+    `user.id` may be a bound parameter (the search builds its statements once per shape).
     """
-    conditions = [audience == "everyone"]
+    return or_(
+        *_beyond_projects(user, audience, organisation_chosen),
+        and_(audience == "project", is_mine(user, project_id)),
+    )
+
+
+def audience_parts(
+    user: User,
+    audience,
+    project_id,
+    organisation_chosen: Callable[[int], ColumnElement[bool]],
+    ways: list,
+) -> list[ColumnElement[bool]]:
+    """`audience_includes` as one condition per way a row can be for the user (any one will
+    do), with `ways` the user's `ways_of_belonging`: apart, a list of the newest rows reads
+    each way in its order (portal/projects/dashboard.py::first_rows)."""
+    return [
+        *_beyond_projects(user, audience, organisation_chosen),
+        *(and_(audience == "project", project_id.in_(way)) for way in ways),
+    ]
+
+
+def _beyond_projects(user: User, audience, organisation_chosen) -> list[ColumnElement[bool]]:
+    parts = [audience == "everyone"]
     if user.organisation_id is not None:
-        conditions.append(
-            and_(audience == "organisations", organisation_chosen(user.organisation_id))
-        )
-    conditions.append(and_(audience == "project", is_mine(user, project_id)))
-    return or_(*conditions)
+        parts.append(and_(audience == "organisations", organisation_chosen(user.organisation_id)))
+    return parts
 
 
 class AudienceMessages(NamedTuple):

@@ -67,6 +67,27 @@ def test_start_page_leaves_out_news_the_person_may_not_read(client, login_as):
         assert hidden not in section
 
 
+def test_news_for_a_project_reach_its_team_lead_and_libraries_only(client, login_as):
+    """Each way of belonging to a project is read apart (portal/projects/dashboard.py::
+    first_rows): the team member, the lead and the library taking part each see the item."""
+    kramfors, ange = make_organisation("Kramfors bibliotek"), make_organisation("Ånge bibliotek")
+    lead, member = make_user(), make_user()  # members: staff read every item
+    project = make_project("Bokstart", lead=lead, team=[member], participants=[kramfors])
+    news("Bokstart: nytt material", audience="project", audience_project_id=project.id)
+    news("Sagostund i Timrå", audience="project", audience_project_id=make_project().id)
+    for reader in (lead, member, make_user(organisation=kramfors)):
+        assert_start_page_news(client, login_as, reader, ["Bokstart: nytt material"])
+    for outsider in (make_user(organisation=ange), make_user()):
+        assert_start_page_news(client, login_as, outsider, [])
+
+
+def assert_start_page_news(client, login_as, reader, titles: list[str]) -> None:
+    login_as(user=reader)
+    section = news_section(client.get("/").get_data(as_text=True))
+    for title in ("Bokstart: nytt material", "Sagostund i Timrå"):
+        assert (title in section) == (title in titles), (reader.id, title)
+
+
 def test_news_for_one_library_stays_off_another_librarys_cached_start_page(client, login_as):
     ange = make_organisation("Ånge bibliotek")
     timra = make_organisation("Timrå bibliotek")
