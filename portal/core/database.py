@@ -1,8 +1,19 @@
 """Database tuning per backend."""
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+# For the rest of the transaction: no JIT compilation, which costs more than the portal's queries
+# take; and a plan made for each statement's own values. psycopg prepares the statements it runs
+# often, and the plan the server then reuses for every value cannot tell a word in every row
+# from a word in three, nor a library in 28 000 projects from one in three (reading the newest
+# updates in order and stopping after ten is right for the first, 1.5 s for the second).
+PLAN_EACH_STATEMENT = text(
+    "SELECT set_config('jit', 'off', true), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
 
 
 def tune_engine(app: Flask) -> None:
@@ -37,3 +48,9 @@ def unicode_lower(value):
     would not clash by name there while they do on PostgreSQL (and then the unique index
     refuses the row the check let through)."""
     return value.lower() if isinstance(value, str) else value
+
+
+def plan_each_statement(session: Session) -> None:
+    """On PostgreSQL, `PLAN_EACH_STATEMENT` for the session's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(PLAN_EACH_STATEMENT)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.core.database import plan_each_statement
 from portal.documents.access import visible_to
 from portal.documents.models import Document
 from portal.extensions import db
@@ -56,6 +57,8 @@ class StartPage:
 
 
 def start_page(user: User, today: date, now: datetime) -> StartPage:
+    """Each way of belonging is read apart (`first_rows`), planned for this person's values."""
+    plan_each_statement(db.session)
     ways = ways_of_belonging(user)
     return StartPage(
         projects=projects_for_dashboard(user, today, ways),

@@ -27,13 +27,13 @@ from sqlalchemy import (
     table,
     union_all,
 )
-from sqlalchemy import text as text_sql
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.sql.selectable import Exists
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.accounts.models import User
 from portal.core import read_cache
+from portal.core.database import plan_each_statement
 from portal.core.dates import utcnow
 from portal.core.markdown import markdown_text
 from portal.core.pagination import Paged
@@ -47,13 +47,6 @@ COUNT_CAP = 200
 # ts_headline reads at most this much of a text; its cost grows with the length.
 SNIPPET_SOURCE_CHARS = 20_000
 SWEDISH = literal_column("'swedish'::regconfig")
-# For this transaction: no JIT compilation, which costs more than these queries take; and a
-# plan made for each query's own words (psycopg prepares statements it runs often, and the plan
-# the server then reuses cannot tell a word in every row from a word in three).
-PLAN_EACH_SEARCH = text_sql(
-    "SELECT set_config('jit', 'off', true), "
-    "set_config('plan_cache_mode', 'force_custom_plan', true)"
-)
 HEADLINE_OPTIONS = 'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
 
 
@@ -260,7 +253,7 @@ def search(user: User, query: str | None, page: int = 1, now: datetime | None = 
     The same words asked again by the same person before anything changed come from the read
     cache (portal/core/read_cache.py): results depend on the reader's permissions, so the key
     is the reader, the words, the page and the language. Built afresh it is one statement (on
-    PostgreSQL after PLAN_EACH_SEARCH), two for a page past the end. A search at a given
+    PostgreSQL after `plan_each_statement`), two for a page past the end. A search at a given
     moment (`now`, for tests of scheduled news) is never cached.
     """
     shown_query = "".join(ch for ch in (query or "")[: text.MAX_QUERY_CHARS] if ch.isprintable())
@@ -293,8 +286,7 @@ def _search(user: User, shown_query: str, terms: list[str], page: int, now: date
         "reader_organisation_id": user.organisation_id,
         "now": now,
     }
-    if dialect == "postgresql":
-        db.session.execute(PLAN_EACH_SEARCH)
+    plan_each_statement(db.session)
     page = min(max(page, 1), COUNT_CAP // PER_PAGE)
 
     def rows_of(page: int) -> list:
