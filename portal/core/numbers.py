@@ -32,17 +32,24 @@ def format_number(value: Decimal | int | float | None) -> str:
 
 
 def format_money(ore: int | None) -> str:
-    """600000_00 → "600 000 kr", 1000_50 → "1 000,50 kr"; None → "–"."""
+    """600000_00 → "600 000 kr" ("SEK 600,000" in English), 1000_50 → "1 000,50 kr";
+    None → "–"."""
     if ore is None:
         return MISSING
     locale = _locale()
     kronor = Decimal(ore) / 100
+    pattern = _code_apart(locale.currency_formats["standard"].pattern)
     if ore % 100:
-        return numbers.format_currency(kronor, CURRENCY, locale=locale)
-    whole = locale.currency_formats["standard"].pattern.replace(".00", "")
+        return numbers.format_currency(kronor, CURRENCY, format=pattern, locale=locale)
     return numbers.format_currency(
-        kronor, CURRENCY, format=whole, currency_digits=False, locale=locale
+        kronor, CURRENCY, format=pattern.replace(".00", ""), currency_digits=False, locale=locale
     )
+
+
+def _code_apart(pattern: str) -> str:
+    """A currency sign before the figure ("¤#,##0.00", English) is written as a code there, so
+    it gets a non-breaking space: "SEK 1,380,000", not "SEK1,380,000"."""
+    return pattern.replace("¤#", "¤\u00a0#").replace("¤-", "¤\u00a0-")
 
 
 def format_percent(ratio: Decimal | float | None) -> str:

@@ -59,6 +59,9 @@ def test_an_english_page_shows_numbers_the_english_way(app):
     with app.test_request_context(), force_locale("en"):
         assert format_number(Decimal("12345.5")) == "12,345.5"
         assert format_percent(Decimal("0.45")) == "45%"
+        assert format_money(1_380_000_00) == "SEK\u00a01,380,000"
+        assert format_money(1_000_50) == "SEK\u00a01,000.50"
+        assert format_money(-2_500_00) == "-SEK\u00a02,500"
 
 
 def test_an_amount_put_back_in_a_form_is_read_back_the_same_in_any_language(app):
