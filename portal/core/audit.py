@@ -22,7 +22,13 @@ class AuditEntry(Model):
 
     __tablename__ = "audit_entries"
     read_cache_ignored = True
-    __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at"),)
+    # The project history reads one project's entries by time; /admin/logg reads all of them
+    # newest first, or one person's.
+    __table_args__ = (
+        Index("ix_audit_entries_project_at", "project_id", "at"),
+        Index("ix_audit_entries_at_id", "at", "id"),
+        Index("ix_audit_entries_actor_at", "actor_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
