@@ -3,7 +3,7 @@
 /admin/logg lists every change newest first (one page of 50), or one person's. With only
 (project_id, at) indexed, the database read and sorted every entry for either.
 
-Revision ID: 0027
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-07 19:00:00
 
@@ -12,7 +12,7 @@ Create Date: 2026-12-07 19:00:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0027"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
