@@ -21,6 +21,9 @@ What is registered, in the order the app factory registers it (`portal/__init__.
 - `reports.keeping`: before a flush, a project or grant with reports is not deleted;
 - `reports.services`: before a flush, a sent report and its versions stay as they were sent;
 - `search.index`: after a flush (SQLite), the search index follows the rows written.
+- `projects.facet_counts`: after a flush, the project list's kept counts follow the projects
+  the flush touched; before COMMIT, after a bulk write to a project table, they are counted
+  afresh.
 
 Only the portal's own sessions (Flask-SQLAlchemy's) are watched: Celery's embedded broker
 commits its messages through sessions of its own.
