@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
+from portal.core.errors import PermissionDenied
 from portal.documents import folders, recycle_bin, services
+from portal.documents.register import RegisterFilters, register_rows
 from portal.extensions import db
 from tests.documents.factories import make_document, plan_pdf
 from tests.exports.test_downloads import read_csv, read_xlsx
@@ -299,3 +301,9 @@ def test_a_stranger_is_sent_to_log_in_before_the_register(client):
     response = client.get("/dokument/register.csv")
     assert response.status_code == 302
     assert "/logga-in" in response.headers["Location"]
+
+
+def test_the_register_service_refuses_a_member_whatever_the_route_says(app):
+    member = make_user("member")
+    with pytest.raises(PermissionDenied):
+        register_rows(member, RegisterFilters())
