@@ -438,6 +438,8 @@ ACCESS: dict[str, Route] = {
         {"POST": Rule(MANAGERS)}, url_values={"document_id": Sample("binned_document")}
     ),
     "documents.project_documents": Route({"GET": Rule(SIGNED_IN)}, url_values=CORE),
+    # The register lists every document, whoever may read it: staff only.
+    "documents.register": Route({"GET": Rule(MANAGERS)}),
     "notifications.index": Route({"GET": Rule(ADMIN_ONLY)}),
     "notifications.retry": Route(
         {"POST": Rule(ADMIN_ONLY)},
@@ -486,6 +488,7 @@ ACCESS: dict[str, Route] = {
     ),
     "exports.project_list": Route({"GET": Rule(SIGNED_IN)}, url_values={"file_format": "xlsx"}),
     "exports.economy": Route({"GET": Rule(SIGNED_IN)}, url_values={**FUNDED, "file_format": "csv"}),
+    "exports.document_register": Route({"GET": Rule(MANAGERS)}, url_values={"file_format": "xlsx"}),
 }
 
 # Reports to funders: editors of the project (staff, admin, lead, team) draft, edit and ask for

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("documents", __name__)
 
-from portal.documents import bin_routes, folder_routes, history_text, routes  # noqa: E402,F401
+from portal.documents import (  # noqa: E402,F401
+    bin_routes,
+    folder_routes,
+    history_text,
+    register_routes,
+    routes,
+)

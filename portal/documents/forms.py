@@ -1,5 +1,6 @@
-"""Forms for folders, documents and versions. Selects are checked again by the service, so a
-forged id is refused with a Swedish message; the file's type is decided by the service too."""
+"""Forms for folders, documents, versions and the register's filters. Selects are checked again
+by the service, so a forged id is refused with a Swedish message; the file's type is decided by
+the service too."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,6 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     REQUIRED,
     WholeNumberRange,
     date_field,
@@ -25,6 +28,7 @@ from portal.core.forms import (
 from portal.core.i18n import _l
 from portal.documents.models import RETENTIONS, VISIBILITIES
 
+VALID_YEAR = _l("Skriv ett år mellan 1900 och 2200, som 2016.")
 FILE_HINT = _l(
     "PDF, Word, Excel, PowerPoint, OpenDocument, bilder (PNG, JPEG, GIF, WebP), text eller "
     "CSV, högst %(megabytes)s MB."
@@ -89,3 +93,41 @@ class DocumentForm(FlaskForm):
 class VersionForm(FlaskForm):
     file = FileField(_l("Fil"))
     submit = SubmitField(_l("Ladda upp den nya versionen"))
+
+
+class YearField(IntegerField):
+    """A year from 1900 to 2200, with one Swedish message for anything else (WTForms' own
+    "not a whole number" and a range's message would both be shown for "tjugo")."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(VALID_YEAR)) from error
+        if self.data is not None and not EARLIEST_YEAR <= self.data <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(str(VALID_YEAR))
+
+
+class RegisterFilterForm(FlaskForm):
+    """The document register's filters: a GET form (downloading changes nothing, so no CSRF
+    token). The folder and project are checked again by the register's query."""
+
+    class Meta:
+        csrf = False
+
+    folder = SelectField(
+        _l("Mapp"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l("Med dokumenten i mappens undermappar."),
+    )
+    project = SelectField(_l("Projekt"), coerce=optional_int, validate_choice=False)
+    year = YearField(
+        _l("År"),
+        validators=[Optional()],
+        description=_l(
+            "Året i dokumentets datum, eller året det laddades upp om det saknar datum. Lämna "
+            "tomt för alla år."
+        ),
+    )
