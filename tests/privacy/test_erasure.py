@@ -236,3 +236,16 @@ def test_every_reference_to_an_account_is_either_deleted_or_kept():
         for column in (*erasure.PERSONAL_ROWS, *erasure.KEPT_REFERENCES)
     }
     assert references == classified
+
+
+def test_an_erased_account_cannot_be_activated_again(client, login_as):
+    admin = make_user(role="admin", email="admin@lansbiblioteket.example")
+    person = make_user(email=EMAIL, name=NAME)
+    login_as(user=admin)
+    erase(client, person.id)
+    page = client.get(f"/admin/anvandare/{person.id}").get_data(as_text=True)
+    assert "Raderat" in page and "Aktivera kontot" not in page
+    response = client.post(f"/admin/anvandare/{person.id}/aktiv", data={"active": "1"})
+    assert "Ett raderat konto kan inte aktiveras igen." in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.active is False
