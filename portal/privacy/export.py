@@ -14,9 +14,9 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from portal.accounts.models import FeedToken, User, UserSession
+from portal.accounts.models import FeedToken, Invitation, User, UserSession
 from portal.calendar.models import Event
 from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
@@ -24,7 +24,7 @@ from portal.documents import storage
 from portal.documents.models import Document, DocumentVersion
 from portal.extensions import db
 from portal.news.models import NewsComment, NewsItem
-from portal.notifications.models import OutboundEmail
+from portal.notifications.models import DigestEntry, OutboundEmail
 from portal.notifications.preferences import frequencies_of
 from portal.notifications.retention import retention_cutoff
 from portal.projects.models import ProgressUpdate, Project, project_followers, project_team
@@ -78,6 +78,14 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
         "role": {"code": user.role, "label": user.role_label},
         "projects": _projects(user),
         "notification_choices": frequencies_of(user),
+        "waiting_digest_entries": [
+            _row(row, "kind", "frequency", "title", "summary", "link", "created_at")
+            for row in _rows(DigestEntry, DigestEntry.user_id == user.id, DigestEntry.id)
+        ],
+        "invitations": [
+            _row(row, "role", "created_at", "expires_at", "accepted_at")
+            for row in _rows(Invitation, func.lower(Invitation.email) == user.email, Invitation.id)
+        ],
         "sessions": [
             _row(row, "created_at", "ended_at", "user_agent", "ip_address")
             for row in _rows(UserSession, UserSession.user_id == user.id, UserSession.id)
@@ -146,7 +154,7 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
             _row(row, "created_at", "sent_at", "status", "subject", "template", "text_body")
             for row in _rows(
                 OutboundEmail,
-                (OutboundEmail.recipient == user.email)
+                (func.lower(OutboundEmail.recipient) == user.email)
                 & (OutboundEmail.created_at >= retention_cutoff()),
                 OutboundEmail.id,
             )

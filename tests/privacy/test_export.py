@@ -62,12 +62,20 @@ def test_the_zip_holds_the_profile_organisation_and_role(client, login_as):
     ]
 
 
-def test_the_zip_holds_the_notification_choices(client, login_as):
+def test_the_zip_holds_the_notification_choices_and_waiting_digest_entries(client, login_as):
     person = make_person()
     login_as(user=person.user)
-    choices = data_of(download(client))["notification_choices"]
-    assert choices["news"] == "off"
-    assert choices["deadlines"] == "immediately"
+    data = data_of(download(client))
+    assert data["notification_choices"]["news"] == "off"
+    assert data["notification_choices"]["deadlines"] == "immediately"
+    assert [entry["title"] for entry in data["waiting_digest_entries"]] == ["Nytt i Bokstart"]
+
+
+def test_the_zip_holds_their_invitation(client, login_as):
+    person = make_person()
+    login_as(user=person.user)
+    (invitation,) = data_of(download(client))["invitations"]
+    assert invitation["role"] == "staff" and invitation["accepted_at"]
 
 
 def test_the_zip_lists_sessions_and_feeds_without_their_secrets(client, login_as):
