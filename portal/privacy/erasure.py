@@ -52,13 +52,12 @@ ERASED_ADDRESS = "borttagen-{id}@anonym.invalid"  # .invalid never resolves (RFC
 SHORTEST_COPY = 3
 
 # One person's rows, deleted with the account's personal data: by the column naming them.
-# Add a new per-user table here.
+# Add a new per-user table here (second factors: TOTP secrets, recovery codes, passkeys).
 PERSONAL_ROWS: tuple[Column, ...] = (
     UserSession.__table__.c.user_id,
     FeedToken.__table__.c.user_id,
     NotificationPreference.__table__.c.user_id,
     DigestEntry.__table__.c.user_id,
-    DeadlineReminder.__table__.c.recipient_id,
     project_followers.c.user_id,
 )
 
@@ -82,6 +81,8 @@ KEPT_REFERENCES: tuple[Column, ...] = (
     Milestone.__table__.c.responsible_id,
     AuditEntry.__table__.c.actor_id,
     Invitation.__table__.c.invited_by_id,
+    # A reminder sent: its row is what keeps the next run from sending it again.
+    DeadlineReminder.__table__.c.recipient_id,
 )
 
 # Rows addressed to the person by email address (the emails to them, their own invitation):

@@ -69,6 +69,24 @@ def test_erasure_leaves_no_personal_data_in_any_table(client, login_as):
     assert places_holding(EMAIL, NAME, PHONE) == []
 
 
+def test_the_rows_that_exist_only_for_the_person_are_deleted(client, login_as):
+    admin = make_user(role="admin", email="admin@lansbiblioteket.example")
+    person = make_person()
+
+    def rows_of_the_person() -> dict[str, int]:
+        return {
+            f"{column.table.name}.{column.name}": db.session.scalar(
+                select(func.count()).select_from(column.table).where(column == person.user.id)
+            )
+            for column in erasure.PERSONAL_ROWS
+        }
+
+    assert all(rows_of_the_person().values())  # a session, a feed, a choice, a digest, a follow
+    login_as(user=admin)
+    erase(client, person.user.id)
+    assert not any(rows_of_the_person().values())
+
+
 def test_the_erased_persons_news_item_shows_under_the_anonymised_name(client, login_as):
     admin = make_user(role="admin", email="admin@lansbiblioteket.example")
     person = make_person()
