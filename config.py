@@ -95,6 +95,11 @@ class Config:
         # Emails per delivery task when many go at once (news, digests, the sweep): each batch is
         # sent over one SMTP connection.
         self.OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200)
+        # Sent and failed emails keep their bodies this long (a person's data export shows
+        # them); then beat empties the bodies and drops the attachments, once a day at
+        # OUTBOX_RETENTION_TIME (Swedish time). Recipient, subject and status stay.
+        self.OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
+        self.OUTBOX_RETENTION_TIME = env("OUTBOX_RETENTION_TIME", "03:30")
         # Digests: the daily one at this hour (Swedish time), the weekly one on this weekday too.
         self.DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
         self.DIGEST_WEEKDAY = env("DIGEST_WEEKDAY", "monday")

@@ -36,6 +36,7 @@ from portal.notifications import bp as notifications_bp
 from portal.notifications import outbox
 from portal.notifications import tasks as notification_tasks
 from portal.notifications.settings import bp as preferences_bp
+from portal.privacy import bp as privacy_bp
 from portal.projects import bp as projects_bp
 from portal.projects import facet_counts
 from portal.reports import bp as reports_bp
@@ -158,3 +159,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(privacy_bp)

@@ -154,6 +154,10 @@ def celery_config(app: Flask) -> dict:
                 "task": "portal.documents.tasks.purge_bin",
                 "schedule": float(app.config["DOCUMENT_PURGE_SECONDS"]),
             },
+            "forget-old-email-bodies": {
+                "task": "portal.notifications.tasks.forget_old_email_bodies",
+                "schedule": daily_at(app.config["OUTBOX_RETENTION_TIME"]),
+            },
             "purge-sessions": {
                 "task": "portal.accounts.tasks.purge_sessions",
                 "schedule": float(app.config["SESSION_PURGE_SECONDS"]),

@@ -217,6 +217,13 @@ ACCESS: dict[str, Route] = {
         {"POST": Rule(ADMIN_ONLY)}, url_values={"user_id": Sample("user")}
     ),
     "admin.organisations": Route({"GET": Rule(ADMIN_ONLY)}),
+    # A person's own data (GDPR): everyone signed in downloads their own; admins erase others.
+    "privacy.my_data": Route({"GET": Rule(SIGNED_IN)}),
+    "privacy.download_my_data": Route({"GET": Rule(SIGNED_IN)}),
+    "privacy.erase_user": Route(
+        {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form={"confirm": "y"})},
+        url_values={"user_id": Sample("user")},
+    ),
     # The log of every change (projects owns the page, exports its CSV file).
     "projects.audit_log": Route({"GET": Rule(ADMIN_ONLY)}),
     "exports.audit_log": Route({"GET": Rule(ADMIN_ONLY)}),

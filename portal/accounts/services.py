@@ -273,6 +273,8 @@ def change_role(actor: User, user: User, role: str) -> None:
 def set_active(actor: User, user: User, active: bool) -> None:
     if user.id == actor.id:
         raise ValidationError(_l("Du kan inte avaktivera ditt eget konto."))
+    if active and user.erased_at is not None:
+        raise ValidationError(_l("Ett raderat konto kan inte aktiveras igen."))
     user.active = active
     if not active:
         end_all_sessions(user)

@@ -40,6 +40,7 @@ ACTIONS = {
     "restore": _l("återställd"),
     "purge": _l("raderad för gott"),
     "end_sessions": _l("utloggad överallt"),
+    "erase": _l("raderad och anonymiserad"),
 }
 
 

@@ -23,7 +23,13 @@ EMAIL_STATUSES = {
 class OutboundEmail(Model):
     __tablename__ = "outbound_emails"
     read_cache_ignored = True
-    __table_args__ = (Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_emails_status_next", "status", "next_attempt_at"),
+        # A person's emails (their data export, their erasure) and beat's daily emptying of
+        # the bodies past OUTBOX_RETENTION_DAYS (portal/notifications/retention.py).
+        Index("ix_outbound_emails_recipient", "recipient"),
+        Index("ix_outbound_emails_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

@@ -343,6 +343,10 @@ def retry_email(email_id: int) -> OutboundEmail:
         raise ValidationError(_l("E-postmeddelandet är redan skickat."))
     if row.status == "sending":
         raise ValidationError(_l("E-postmeddelandet skickas just nu."))
+    if row.text_body == "" and row.html_body == "":
+        raise ValidationError(
+            _l("Meddelandets text är raderad efter lagringstiden och kan inte skickas igen.")
+        )
     row.status, row.attempts, row.next_attempt_at = "queued", 0, utcnow()
     row.claimed_at = row.claim_token = None
     after_commit.remember(PENDING_KEY, row.id)

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from portal.notifications import claims, digests, outbox
+from portal.extensions import db
+from portal.notifications import claims, digests, outbox, retention
 
 
 @shared_task(name="portal.notifications.tasks.deliver_email", acks_late=True)
@@ -28,3 +29,11 @@ def sweep_outbox() -> int:
 def send_digests(frequency: str) -> int:
     """Beat, daily and weekly: one email per person with what waits for that digest."""
     return digests.send_digests(frequency)
+
+
+@shared_task(name="portal.notifications.tasks.forget_old_email_bodies")
+def forget_old_email_bodies() -> int:
+    """Beat, daily: finished emails older than OUTBOX_RETENTION_DAYS lose their bodies."""
+    emptied = retention.forget_old_bodies()
+    db.session.commit()
+    return emptied
