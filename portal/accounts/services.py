@@ -7,7 +7,7 @@ from flask import current_app
 from limits import parse
 from sqlalchemy import delete, func, or_, select, update
 
-from portal.accounts import tokens
+from portal.accounts import passwords, tokens
 from portal.accounts.models import ROLES, Invitation, Organisation, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.core import audit
@@ -73,9 +73,16 @@ def record_failed_login(email: str, address: str) -> None:
 
 
 def check_password(password: str, name: str, email: str) -> None:
-    problem = password_problem(password, name=name, email=email)
+    problem = password_problem(password, name=name, email=email, place_words=place_words())
     if problem:
         raise ValidationError(problem, field="password")
+
+
+def place_words() -> list[str]:
+    """The organisations' and municipalities' names, word by word: what anyone who knows where
+    a person works tries first, so they are refused as the bulk of a password."""
+    rows = db.session.execute(select(Organisation.name, Organisation.municipality_name))
+    return passwords.place_words([text for row in rows for text in row if text])
 
 
 def _ensure_email_free(email: str) -> None:
