@@ -131,7 +131,20 @@ class Config:
         # A stopped Redis must not take logins down with it: limits fail open, briefly.
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-        self.LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+        # Failed logins (portal/accounts/throttle.py): per account from one address, per address
+        # whatever the account (one address trying a password on many accounts), and a high
+        # per-account backstop that only many addresses together can reach. Flask-Limiter
+        # strings; several limits are separated by ";".
+        self.LOGIN_FAILURE_LIMIT_ACCOUNT_ADDRESS = env(
+            "LOGIN_FAILURE_LIMIT_ACCOUNT_ADDRESS", "10 per 30 minutes"
+        )
+        self.LOGIN_FAILURE_LIMIT_ADDRESS = env(
+            "LOGIN_FAILURE_LIMIT_ADDRESS", "30 per 15 minutes;100 per day"
+        )
+        self.LOGIN_FAILURE_LIMIT_ACCOUNT = env("LOGIN_FAILURE_LIMIT_ACCOUNT", "100 per hour")
+        # The account's owner gets one email when its failures pass this, and no other until the
+        # same time has gone by.
+        self.LOGIN_FAILURE_ALERT = env("LOGIN_FAILURE_ALERT", "20 per hour")
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.

@@ -1,6 +1,6 @@
 """Login, logout, invitations, password reset and the profile page."""
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import bp, services
@@ -17,26 +17,15 @@ from portal.accounts.sessions import (
     refresh_login,
     start_session,
 )
+from portal.accounts.throttle import client_address, limit_failed_logins, mark_login_failed
 from portal.core.errors import ValidationError
 from portal.core.forms import flash_success, safe_next, save_form
 from portal.core.i18n import _l
 from portal.extensions import db, limiter
 
 
-def login_attempt_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
-def login_failed(response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit(login_limit, key_func=login_attempt_key, methods=["POST"], deduct_when=login_failed)
+@limit_failed_logins
 def login():
     form = LoginForm()
     destination = safe_next(request.args.get("next"), url_for("main.index"))
@@ -49,7 +38,9 @@ def login():
             start_session(user)
             db.session.commit()
             return redirect(destination)
-        g.login_failed = True
+        mark_login_failed()
+        services.record_failed_login(form.email.data, client_address())
+        db.session.commit()
         form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
     return render_template("accounts/login.html", form=form)
 

@@ -4,16 +4,17 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from limits import parse
 from sqlalchemy import delete, func, or_, select, update
 
-from portal.accounts import tokens
+from portal.accounts import passwords, tokens
 from portal.accounts.models import ROLES, Invitation, Organisation, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.core import audit
 from portal.core.dates import utcnow
 from portal.core.errors import PermissionDenied, ValidationError
 from portal.core.i18n import _l
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.notifications.outbox import checked_address, queue_email
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,48 @@ def record_login(user: User) -> None:
     user.last_login_at = utcnow()
 
 
+def record_failed_login(email: str, address: str) -> None:
+    """Count a failed login toward the owner's alert: when the account's failures pass
+    LOGIN_FAILURE_ALERT, one email is queued to the owner, and no other until that much time
+    has gone by. The counts are kept in the rate limits' storage (Redis in production)."""
+    alert = parse(current_app.config["LOGIN_FAILURE_ALERT"])
+    once = type(alert)(1, alert.multiples)
+    account = email.strip().lower()
+    try:
+        if limiter.limiter.hit(alert, "login-failure-alert", account):
+            return
+        if not limiter.limiter.hit(once, "login-failure-alert-sent", account):
+            return
+    except Exception:  # a stopped Redis must not take logins down with it, as the limits
+        log.warning("Login failure alert not counted: the rate limit storage failed")
+        return
+    user = user_by_email(account)
+    if user is None or not user.active:
+        return
+    queue_email(
+        user.email,
+        "login_failures",
+        _l("Många misslyckade inloggningar på ditt konto"),
+        language=user.language,
+        user=user,
+        failures=alert.amount,
+        address=address,
+        link=f"{current_app.config['PORTAL_BASE_URL']}/profil/losenord",
+    )
+    log.warning("Failed logins past the alert for %s (latest from %s)", user.email, address)
+
+
 def check_password(password: str, name: str, email: str) -> None:
-    problem = password_problem(password, name=name, email=email)
+    problem = password_problem(password, name=name, email=email, place_words=place_words())
     if problem:
         raise ValidationError(problem, field="password")
+
+
+def place_words() -> list[str]:
+    """The organisations' and municipalities' names, word by word: what anyone who knows where
+    a person works tries first, so they are refused as the bulk of a password."""
+    rows = db.session.execute(select(Organisation.name, Organisation.municipality_name))
+    return passwords.place_words([text for row in rows for text in row if text])
 
 
 def _ensure_email_free(email: str) -> None:

@@ -31,6 +31,8 @@ def register_error_pages(app: Flask) -> None:
         # Whatever the view left half done is dropped first: after a failed flush the session
         # refuses every query, the error page's own (the signed-in user, say) included.
         db.session.rollback()
+        if error.response is not None:  # the page was made where the error was raised (a limit)
+            return error.response
         code = error.code or 500
         return render_template("errors/error.html", code=code), code
 

@@ -48,18 +48,6 @@ def test_deactivated_account_cannot_log_in(client):
     assert REFUSED in response.get_data(as_text=True)
 
 
-def test_ten_failed_logins_give_429_with_the_same_text_for_real_and_unknown(client):
-    make_user(email="karin@kramfors.example")
-    for email in ("karin@kramfors.example", "ingen@kramfors.example"):
-        for _ in range(10):
-            assert log_in(client, email, "fel-lösenord-helt-och-hållet").status_code == 200
-    real = log_in(client, "karin@kramfors.example")
-    unknown = log_in(client, "ingen@kramfors.example")
-    assert real.status_code == unknown.status_code == 429
-    assert "För många försök" in real.get_data(as_text=True)
-    assert real.get_data(as_text=True) == unknown.get_data(as_text=True)
-
-
 def test_successful_logins_do_not_count_towards_the_limit(client):
     make_user(email="karin@kramfors.example")
     for _ in range(12):

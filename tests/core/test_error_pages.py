@@ -72,14 +72,15 @@ def test_too_many_requests_get_swedish_429(app, client, visit):
     assert heading(response) == "För många försök"
 
 
-def test_failed_logins_over_the_limit_get_swedish_429(client, visit):
+def test_failed_logins_over_the_limit_get_the_login_page_with_swedish_429(client, visit):
     make_user(email="karin@kramfors.example")
     wrong = {"email": "karin@kramfors.example", "password": "fel-lösenord-helt-och-hållet"}
     for _ in range(10):
         visit(client, "POST", "/logga-in", data=wrong)
     response = visit(client, "POST", "/logga-in", data=wrong)
     assert response.status_code == 429
-    assert heading(response) == "För många försök"
+    assert heading(response) == "Logga in"
+    assert "För många misslyckade inloggningar" in response.get_data(as_text=True)
 
 
 @pytest.mark.own_app
