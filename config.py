@@ -127,6 +127,12 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+        # Passkeys (WebAuthn) are bound to a domain (the relying party id) and checked against
+        # the address the browser was on (the origin). Unset, both come from the address each
+        # request came to (SERVER_NAME when set; the proxy's scheme with PROXY_FIX_HOPS). Set
+        # them when the portal has more than one name: a passkey made on one works only there.
+        self.WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID")
+        self.WEBAUTHN_ORIGIN = env("WEBAUTHN_ORIGIN")
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.
