@@ -194,7 +194,7 @@ ACCESS: dict[str, Route] = {
     # tests/accounts/test_passkey_routes.py. The sample passkey is someone else's.
     "accounts.passkey_registration_options": Route({"POST": Rule(SIGNED_IN, writes=False)}),
     "accounts.add_passkey": Route(
-        {"POST": Rule(SIGNED_IN, form={"name": "Jobbdatorn"}, writes=False)}
+        {"POST": Rule(SIGNED_IN, form={"passkey-name": "Jobbdatorn"}, writes=False)}
     ),
     "accounts.remove_passkey": Route(
         {"POST": Rule(NOBODY_BUT_THE_AUTHOR)}, url_values={"passkey_id": Sample("passkey")}

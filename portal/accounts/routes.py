@@ -11,7 +11,7 @@ from portal.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from portal.accounts.passkeys.forms import PasskeyLoginForm
+from portal.accounts.passkeys.forms import login_form as passkey_login_form
 from portal.accounts.passkeys.routes import render_profile
 from portal.accounts.sessions import (
     current_session_id,
@@ -54,7 +54,7 @@ def login():
         g.login_failed = True
         form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
     return render_template(
-        "accounts/login.html", form=form, passkey_form=PasskeyLoginForm(formdata=None)
+        "accounts/login.html", form=form, passkey_form=passkey_login_form(formdata=None)
     )
 
 

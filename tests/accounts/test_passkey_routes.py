@@ -19,14 +19,16 @@ def register(client, name="Jobbdatorn", authenticator=None):
     authenticator = authenticator or Authenticator()
     options = client.post("/profil/passkeys/alternativ")
     answer = authenticator.register(options.get_data(as_text=True))
-    response = client.post("/profil/passkeys", data={"name": name, "credential": answer})
+    response = client.post(
+        "/profil/passkeys", data={"passkey-name": name, "passkey-credential": answer}
+    )
     return response, authenticator
 
 
 def passkey_login(client, authenticator, next_page=None, **answer):
     options = client.post("/logga-in/passkey/alternativ").get_data(as_text=True)
     path = "/logga-in/passkey" + (f"?next={next_page}" if next_page else "")
-    return client.post(path, data={"credential": authenticator.sign_in(options, **answer)})
+    return client.post(path, data={"passkey-credential": authenticator.sign_in(options, **answer)})
 
 
 def test_member_registers_a_passkey_and_sees_it_on_the_profile(client, login_as):
@@ -68,7 +70,7 @@ def test_passkey_made_for_another_origin_is_refused(app, client, login_as):
 
 def test_registration_without_a_name_keeps_the_form_open_and_says_so(client, login_as):
     login_as("member")
-    response = client.post("/profil/passkeys", data={"name": "", "credential": ""})
+    response = client.post("/profil/passkeys", data={"passkey-name": "", "passkey-credential": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Fyll i fältet" in page
@@ -81,7 +83,9 @@ def test_an_answer_without_its_options_says_try_again(client, login_as):
     answer = Authenticator().register(
         '{"challenge": "AAAA", "user": {"id": "AAAA"}, "rp": {"id": "localhost"}}'
     )
-    response = client.post("/profil/passkeys", data={"name": "Jobbdatorn", "credential": answer})
+    response = client.post(
+        "/profil/passkeys", data={"passkey-name": "Jobbdatorn", "passkey-credential": answer}
+    )
     assert "Det tog för lång tid" in response.get_data(as_text=True)
     assert 'value="Jobbdatorn"' in response.get_data(as_text=True)
 
@@ -124,14 +128,14 @@ def test_a_login_answer_is_taken_once(client, login_as):
     other = client.application.test_client()
     with client.session_transaction() as kept:
         copied = dict(kept)
-    assert client.post("/logga-in/passkey", data={"credential": answer}).status_code == 302
+    assert client.post("/logga-in/passkey", data={"passkey-credential": answer}).status_code == 302
     client.post("/logga-ut")
-    again = client.post("/logga-in/passkey", data={"credential": answer})
+    again = client.post("/logga-in/passkey", data={"passkey-credential": answer})
     assert "Inloggningen med passkey misslyckades" in again.get_data(as_text=True)
     # The old cookie, challenge and all, replayed elsewhere: the counter has moved on.
     with other.session_transaction() as session:
         session.update(copied)
-    replay = other.post("/logga-in/passkey", data={"credential": answer})
+    replay = other.post("/logga-in/passkey", data={"passkey-credential": answer})
     assert replay.status_code == 200
 
 
@@ -142,14 +146,14 @@ def test_an_old_challenge_is_refused(client, login_as):
     options = client.post("/logga-in/passkey/alternativ").get_data(as_text=True)
     with freeze_time(utcnow() + timedelta(minutes=6)):
         response = client.post(
-            "/logga-in/passkey", data={"credential": authenticator.sign_in(options)}
+            "/logga-in/passkey", data={"passkey-credential": authenticator.sign_in(options)}
         )
     assert response.status_code == 200
     assert "Inloggningen med passkey misslyckades" in response.get_data(as_text=True)
 
 
 def test_failed_passkey_login_keeps_the_password_form_and_shows_why(client):
-    response = client.post("/logga-in/passkey", data={"credential": "{}"})
+    response = client.post("/logga-in/passkey", data={"passkey-credential": "{}"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Inloggningen med passkey misslyckades" in page

@@ -69,7 +69,7 @@ def test_two_people_get_different_random_user_handles(app):
     first, _ = register(make_user())
     second, _ = register(make_user())
     assert first.user_handle != second.user_handle
-    assert str(first.user_id) not in first.user_handle
+    assert len(first.user_handle) == 43  # 32 random bytes, not the id or the email
 
 
 def test_registration_made_on_another_site_is_refused(app):

@@ -1,5 +1,7 @@
 """The passkey forms. The browser's answer to the ceremony rides in a hidden field, which the
-script fills (portal/static/js/passkeys.js) before it sends the form as any other."""
+script fills (portal/static/js/passkeys.js) before it sends the form as any other. They share
+their pages with the profile and the password forms, so their fields carry a prefix
+("passkey-name"): no two elements have the same id."""
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
@@ -11,6 +13,9 @@ from portal.core.i18n import _l
 NO_ANSWER = _l(
     "Webbläsaren skickade inget svar från din passkey. Försök igen, eller logga in med lösenordet."
 )
+
+
+PREFIX = "passkey"
 
 
 class PasskeyRegistrationForm(FlaskForm):
@@ -27,3 +32,11 @@ class PasskeyRegistrationForm(FlaskForm):
 class PasskeyLoginForm(FlaskForm):
     credential = HiddenField(validators=[DataRequired(NO_ANSWER), Length(max=20_000)])
     submit = SubmitField(_l("Logga in med passkey"))
+
+
+def registration_form(**kwargs) -> PasskeyRegistrationForm:
+    return PasskeyRegistrationForm(prefix=PREFIX, **kwargs)
+
+
+def login_form(**kwargs) -> PasskeyLoginForm:
+    return PasskeyLoginForm(prefix=PREFIX, **kwargs)

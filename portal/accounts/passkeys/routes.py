@@ -13,7 +13,7 @@ from portal.accounts import services as account_services
 from portal.accounts.forms import LoginForm, ProfileForm
 from portal.accounts.models import Passkey
 from portal.accounts.passkeys import ceremony, services
-from portal.accounts.passkeys.forms import PasskeyLoginForm, PasskeyRegistrationForm
+from portal.accounts.passkeys.forms import login_form, registration_form
 from portal.accounts.sessions import start_session
 from portal.core.forms import press_button, safe_next, save_form
 from portal.core.i18n import _l
@@ -33,7 +33,7 @@ def render_profile(form=None, passkey_form=None):
     return render_template(
         "accounts/profile.html",
         form=form or ProfileForm(obj=user, formdata=None),
-        passkey_form=passkey_form or PasskeyRegistrationForm(formdata=None),
+        passkey_form=passkey_form or registration_form(formdata=None),
         passkeys=services.passkeys_of(user),
     )
 
@@ -51,7 +51,7 @@ def passkey_registration_options():
 @login_required
 def add_passkey():
     user = current_user._get_current_object()
-    form = PasskeyRegistrationForm()
+    form = registration_form()
     expected = ceremony.take_challenge(ceremony.REGISTER, user.id)
     response = save_form(
         form,
@@ -91,7 +91,7 @@ def passkey_login():
     destination = safe_next(request.args.get("next"), url_for("main.index"))
     if current_user.is_authenticated:
         return redirect(destination)
-    passkey_form = PasskeyLoginForm()
+    passkey_form = login_form()
     expected = ceremony.take_challenge(ceremony.LOGIN)
     if passkey_form.validate_on_submit():
         user = services.user_for_passkey_login(passkey_form.credential.data, expected)

@@ -74,11 +74,16 @@
     return JSON.stringify(answer);
   }
 
+  /* The forms are prefixed ("passkey-name") so their ids differ from the page's other forms. */
+  function field(form, name) {
+    return form.querySelector('[name$="' + name + '"]');
+  }
+
   function fetchOptions(form, url) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "X-CSRFToken": form.elements.csrf_token.value, Accept: "application/json" },
+      headers: { "X-CSRFToken": field(form, "csrf_token").value, Accept: "application/json" },
     }).then(function (response) {
       if (!response.ok) {
         throw new Error("options " + response.status);
@@ -87,7 +92,7 @@
     });
   }
 
-  function showError(form, holder, message) {
+  function showError(holder, message) {
     var box = holder.querySelector("[data-passkey-error]");
     box.textContent = "";
     var paragraph = document.createElement("p");
@@ -100,7 +105,7 @@
   function handle(form, holder, ceremony, before) {
     var busy = false;
     form.addEventListener("submit", function (event) {
-      if (form.elements.credential.value || (before && !before())) {
+      if (field(form, "credential").value || (before && !before())) {
         return; /* the answer is in the form, or the portal has to say what is missing */
       }
       event.preventDefault();
@@ -111,12 +116,12 @@
       fetchOptions(form, holder.dataset.optionsUrl)
         .then(ceremony)
         .then(function (credential) {
-          form.elements.credential.value = credentialJSON(credential);
-          form.submit();
+          field(form, "credential").value = credentialJSON(credential);
+          HTMLFormElement.prototype.submit.call(form);
         })
         .catch(function () {
           busy = false;
-          showError(form, holder, holder.dataset.failed);
+          showError(holder, holder.dataset.failed);
         });
     });
   }
@@ -143,7 +148,7 @@
         return navigator.credentials.create({ publicKey: creationOptions(json) });
       },
       function () {
-        return register.elements.name.value.trim() !== "";
+        return field(register, "-name").value.trim() !== "";
       }
     );
   }
