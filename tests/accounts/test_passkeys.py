@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Passkey
-from portal.accounts.passkeys import services
+from portal.accounts.passkeys import second_factor, services
 from portal.accounts.passkeys.services import Expected
 from portal.core.audit import AuditEntry
 from portal.core.errors import PermissionDenied, ValidationError
@@ -263,3 +263,23 @@ def test_nobody_removes_someone_elses_passkey(app):
     passkey, _ = register(make_user())
     with pytest.raises(PermissionDenied):
         services.remove_passkey(make_user(role="admin"), passkey)
+
+
+def test_second_factor_step_takes_the_persons_passkey_once(app):
+    user = make_user()
+    _, authenticator = register(user)
+    with app.test_request_context("/logga-in", base_url=ORIGIN):
+        response = second_factor.options_response(user)
+        assert response.headers["Cache-Control"] == "no-store"
+        answer = authenticator.sign_in(response.get_data(as_text=True))
+        assert second_factor.passed(user, answer)
+        assert not second_factor.passed(user, answer)  # the challenge is used up
+
+
+def test_second_factor_options_fetched_for_one_person_pass_nobody_else(app):
+    owner, other = make_user(), make_user()
+    _, authenticator = register(owner)
+    register(other)
+    with app.test_request_context("/logga-in", base_url=ORIGIN):
+        answer = authenticator.sign_in(second_factor.options_response(other).get_data(as_text=True))
+        assert not second_factor.passed(owner, answer)

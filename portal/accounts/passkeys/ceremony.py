@@ -9,7 +9,7 @@ WEBAUTHN_ORIGIN, or else from the address the request came to (SERVER_NAME when 
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import Response, current_app, request, session
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
 
@@ -65,3 +65,10 @@ def take_challenge(purpose: str, user_id: int | None = None) -> Expected | None:
         expected_origin(),
         kept.get("user_handle"),
     )
+
+
+def json_response(options: Options) -> Response:
+    """The options as JSON; never kept by a cache, since each carries a new challenge."""
+    response = current_app.response_class(options.json, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response

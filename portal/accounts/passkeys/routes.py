@@ -5,7 +5,7 @@ header, since it starts a ceremony), the browser talks to the authenticator, and
 sends the answer in the ordinary form, which is checked and answered like any other.
 """
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import bp
@@ -44,7 +44,7 @@ def passkey_registration_options():
     user = current_user._get_current_object()
     options = services.registration_options(user, ceremony.relying_party_id())
     ceremony.keep_challenge(ceremony.REGISTER, options, user.id)
-    return _options_response(options)
+    return ceremony.json_response(options)
 
 
 @bp.route("/profil/passkeys", methods=["POST"])
@@ -80,7 +80,7 @@ def remove_passkey(passkey_id: int):
 def passkey_login_options():
     options = services.login_options(ceremony.relying_party_id())
     ceremony.keep_challenge(ceremony.LOGIN, options)
-    return _options_response(options)
+    return ceremony.json_response(options)
 
 
 @bp.route("/logga-in/passkey", methods=["POST"])
@@ -106,10 +106,3 @@ def passkey_login():
     return render_template(
         "accounts/login.html", form=LoginForm(formdata=None), passkey_form=passkey_form
     )
-
-
-def _options_response(options: services.Options):
-    """The options as JSON; never kept by a cache, since each carries a new challenge."""
-    response = current_app.response_class(options.json, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
