@@ -145,6 +145,12 @@ class Config:
         # The account's owner gets one email when its failures pass this, and no other until the
         # same time has gone by.
         self.LOGIN_FAILURE_ALERT = env("LOGIN_FAILURE_ALERT", "20 per hour")
+        # Passkeys (WebAuthn) are bound to a domain (the relying party id) and checked against
+        # the address the browser was on (the origin). Unset, both come from the address each
+        # request came to (SERVER_NAME when set; the proxy's scheme with PROXY_FIX_HOPS). Set
+        # them when the portal has more than one name: a passkey made on one works only there.
+        self.WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID")
+        self.WEBAUTHN_ORIGIN = env("WEBAUTHN_ORIGIN")
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.

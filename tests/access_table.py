@@ -189,6 +189,18 @@ ACCESS: dict[str, Route] = {
         }
     ),
     "accounts.end_other_sessions": Route({"POST": Rule(SIGNED_IN)}),
+    # Passkeys: the options only start a ceremony (a challenge in the session); a registration
+    # or a login without the browser's answer writes nothing, and its checks are in
+    # tests/accounts/test_passkey_routes.py. The sample passkey is someone else's.
+    "accounts.passkey_registration_options": Route({"POST": Rule(SIGNED_IN, writes=False)}),
+    "accounts.add_passkey": Route(
+        {"POST": Rule(SIGNED_IN, form={"passkey-name": "Jobbdatorn"}, writes=False)}
+    ),
+    "accounts.remove_passkey": Route(
+        {"POST": Rule(NOBODY_BUT_THE_AUTHOR)}, url_values={"passkey_id": Sample("passkey")}
+    ),
+    "accounts.passkey_login_options": Route({"POST": Rule(PUBLIC, writes=False)}),
+    "accounts.passkey_login": Route({"POST": Rule(PUBLIC, writes=False)}),
     # Administration: admins only.
     "admin.users": Route({"GET": Rule(ADMIN_ONLY)}),
     "admin.invite": Route(

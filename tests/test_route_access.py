@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts import feeds, tokens
-from portal.accounts.models import Invitation, Organisation, User
+from portal.accounts.models import Invitation, Organisation, Passkey, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.documents import recycle_bin
@@ -108,6 +108,20 @@ def _make_invitation_token() -> str:
 def _make_reset_token() -> str:
     user = make_user(email="glomsk@solleftea.example")
     return tokens.make_reset_token(user.id, user.password_hash)
+
+
+def _passkey() -> Passkey:
+    """Someone else's passkey."""
+    passkey = Passkey(
+        user=make_user(email="passkey@harnosand.example"),
+        credential_id="c2FtcGxlLXBhc3NrZXk",
+        public_key=b"not a real key",
+        user_handle="c2FtcGxlLWhhbmRsZQ",
+        name="Jobbdatorn",
+    )
+    db.session.add(passkey)
+    db.session.commit()
+    return passkey
 
 
 def _core_project():
@@ -245,6 +259,7 @@ SAMPLE_MAKERS = {
     "failed_email": _make_failed_email,
     "invitation_token": _make_invitation_token,
     "reset_token": _make_reset_token,
+    "passkey": lambda: _passkey().id,
     "funded_project_slug": lambda: funding_factories.funded_project().slug,
     "grant": lambda: funding_factories.funded_project().grants[0].id,
     "grant_choice": lambda: f"grant:{funding_factories.funded_project().grants[0].id}",

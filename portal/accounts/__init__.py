@@ -1,7 +1,10 @@
-"""Accounts: login, invitations, password reset, profile; admin pages for users and orgs."""
+"""Accounts: login (with a password or a passkey), invitations, password reset, profile; admin
+pages for users and orgs."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
 from portal.accounts import routes, sessions  # noqa: E402,F401
+from portal.accounts.passkeys import audit_text  # noqa: E402,F401
+from portal.accounts.passkeys import routes as passkey_routes  # noqa: E402,F401

@@ -1,12 +1,12 @@
-"""Organisations, users, their sessions, invitations and the secret addresses of personal
-feeds."""
+"""Organisations, users, their sessions and passkeys, invitations and the secret addresses of
+personal feeds."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.dates import UTCDateTime, utcnow
@@ -119,6 +119,37 @@ class UserSession(Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship()
+
+
+class Passkey(Model):
+    """A WebAuthn credential a person registered from the profile: it logs them in instead of
+    the password, or serves as the second factor after it (portal/accounts/passkeys/). Only the
+    public key is kept; the private key never leaves the person's authenticator."""
+
+    __tablename__ = "passkeys"
+    read_cache_ignored = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # base64url, as the browser names it; up to 1 023 bytes by the WebAuthn standard.
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    # The authenticator's counter (an unsigned 32-bit number): a clone shows an old one.
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # "internal,hybrid": the ways the browser may reach the authenticator, as it told us.
+    transports: Mapped[str | None] = mapped_column(String(200))
+    # The random WebAuthn user handle (base64url) the authenticator keeps with the passkey;
+    # the same for every passkey of one person, and not their id or email.
+    user_handle: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def transport_list(self) -> list[str]:
+        return [name for name in (self.transports or "").split(",") if name]
 
 
 class Invitation(Model):

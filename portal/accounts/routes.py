@@ -1,4 +1,4 @@
-"""Login, logout, invitations, password reset and the profile page."""
+"""Login, logout, invitations, password reset and the profile page (passkeys: passkeys/)."""
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,6 +11,8 @@ from portal.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from portal.accounts.passkeys.forms import login_form as passkey_login_form
+from portal.accounts.passkeys.routes import render_profile
 from portal.accounts.sessions import (
     current_session_id,
     end_current_session,
@@ -42,7 +44,9 @@ def login():
         services.record_failed_login(form.email.data, client_address())
         db.session.commit()
         form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
-    return render_template("accounts/login.html", form=form)
+    return render_template(
+        "accounts/login.html", form=form, passkey_form=passkey_login_form(formdata=None)
+    )
 
 
 @bp.route("/logga-ut", methods=["POST"])
@@ -115,7 +119,7 @@ def profile():
         db.session.commit()
         flash_success(_l("Profilen är sparad."))
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_profile(form=form)
 
 
 @bp.route("/profil/losenord", methods=["GET", "POST"])

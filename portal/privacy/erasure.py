@@ -22,7 +22,14 @@ from markupsafe import escape
 from sqlalchemy import Column, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
-from portal.accounts.models import FeedToken, Invitation, Organisation, User, UserSession
+from portal.accounts.models import (
+    FeedToken,
+    Invitation,
+    Organisation,
+    Passkey,
+    User,
+    UserSession,
+)
 from portal.calendar.models import DeadlineReminder, Event
 from portal.core import audit
 from portal.core.audit import AuditEntry
@@ -59,6 +66,7 @@ PERSONAL_ROWS: tuple[Column, ...] = (
     NotificationPreference.__table__.c.user_id,
     DigestEntry.__table__.c.user_id,
     project_followers.c.user_id,
+    Passkey.__table__.c.user_id,
 )
 
 # References kept: the work done for the authority, shown under the anonymised name.

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from sqlalchemy import func, or_, select
 
-from portal.accounts.models import FeedToken, Invitation, User, UserSession
+from portal.accounts.models import FeedToken, Invitation, Passkey, User, UserSession
 from portal.calendar.models import Event
 from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
@@ -94,6 +94,11 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
         "feed_tokens": [
             _row(row, "kind", "created_at")
             for row in _rows(FeedToken, FeedToken.user_id == user.id, FeedToken.kind)
+        ],
+        # A passkey's public key and counter prove nothing about the person; its name and use do.
+        "passkeys": [
+            _row(row, "name", "transports", "created_at", "last_used_at")
+            for row in _rows(Passkey, Passkey.user_id == user.id, Passkey.id)
         ],
         "news_items": [
             _row(row, "id", "title", "body", "status", "publish_at", "created_at", "updated_at")

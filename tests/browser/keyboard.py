@@ -57,4 +57,4 @@ def heading(page: Page) -> Locator:
 def log_in(page: Page, address: str, password: str) -> None:
     fill_by_keyboard(page, page.get_by_label("E-postadress"), address)
     fill_by_keyboard(page, page.get_by_label("Lösenord", exact=True), password)
-    press_button(page, page.get_by_role("button", name="Logga in"))
+    press_button(page, page.get_by_role("button", name="Logga in", exact=True))

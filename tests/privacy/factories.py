@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from portal.accounts import feeds
 from portal.accounts import services as account_services
-from portal.accounts.models import Invitation, User
+from portal.accounts.models import Invitation, Passkey, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.documents.models import Document
@@ -66,6 +66,16 @@ def make_person(admin: User | None = None) -> Person:
             title="Nytt i Bokstart",
             summary="En nyhet för Åsa",
             link="http://portal.test/nyheter/1",
+        )
+    )
+    db.session.add(
+        Passkey(
+            user_id=user.id,
+            credential_id="asas-passkey",
+            public_key=b"public-key",
+            transports="internal",
+            user_handle="asas-handle",
+            name="Åsas jobbdator",
         )
     )
     db.session.add(

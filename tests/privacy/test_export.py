@@ -171,3 +171,12 @@ def test_the_other_person_gets_only_their_own(client, login_as):
     assert [name for name in archive.namelist() if name.startswith("filer/")] == [
         f"filer/{data['document_versions'][0]['document_id']}-v1-nils-protokoll.pdf"
     ]
+
+
+def test_the_zip_lists_passkeys_by_name_without_their_keys(client, login_as):
+    person = make_person()  # with one passkey, "Åsas jobbdator"
+    login_as(user=person.user)
+    archive = download(client)
+    assert [key["name"] for key in data_of(archive)["passkeys"]] == ["Åsas jobbdator"]
+    raw = archive.read("uppgifter.json").decode()
+    assert "asas-passkey" not in raw and "asas-handle" not in raw
