@@ -127,6 +127,14 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+        # Roles that must have a second factor (an authenticator app): after the password such
+        # a person without one is sent to enrolment and reaches nothing else until it is done.
+        # Comma-separated; "none" requires it of no one. Everyone else may enrol.
+        self.MFA_REQUIRED_ROLES = tuple(
+            role.strip()
+            for role in env("MFA_REQUIRED_ROLES", "admin,staff").split(",")
+            if role.strip()
+        )
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.

@@ -40,6 +40,7 @@ ACTIONS = {
     "restore": _l("återställd"),
     "purge": _l("raderad för gott"),
     "end_sessions": _l("utloggad överallt"),
+    "remove_mfa": _l("tvåstegsverifiering borttagen"),
 }
 
 
