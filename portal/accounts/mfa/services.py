@@ -67,7 +67,7 @@ def must_enrol(user: User) -> bool:
 
 
 def totp_factor(user: User) -> TotpFactor | None:
-    return db.session.get(TotpFactor, user.id)
+    return db.session.get(TotpFactor, user.id) if user.id is not None else None
 
 
 def pending_totp(user: User) -> TotpFactor | None:
@@ -263,7 +263,19 @@ def remove_second_factors(actor: User, user: User) -> None:
 def set_known_totp(user: User, secret: str) -> None:
     """Turn on an app whose secret is known already: the demo accounts' (printed by `portal
     demo`) and the one `portal create-admin` prints."""
+    db.session.flush()  # a user made in this transaction gets its id
     factor = totp_factor(user) or TotpFactor(user_id=user.id)
-    factor.secret = secret
+    if factor.secret != secret:
+        factor.secret = secret
+        factor.last_used_step = None
     factor.confirmed_at = factor.confirmed_at or utcnow()
     db.session.add(factor)
+
+
+def replace_totp(user: User) -> tuple[str, list[str]]:
+    """A new app secret, turned on at once, and new recovery codes, for `portal create-admin`:
+    whoever runs it on the server hands them to the admin, whose old app stops working."""
+    secret = pyotp.random_base32(32)
+    set_known_totp(user, secret)
+    db.session.flush()
+    return secret, renew_recovery_codes(user)
