@@ -2,14 +2,17 @@
 with its codes and recovery codes, the roles held at enrolment, and an admin's removal."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from portal.accounts import tokens
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
-from portal.accounts.models import UserSession
+from portal.accounts.models import Invitation, UserSession
 from portal.core.audit import AuditEntry
+from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from tests.factories import (
@@ -186,6 +189,17 @@ def test_half_done_login_expires_after_five_minutes(client):
         assert not is_logged_in(client)
 
 
+def test_ten_wrong_codes_stop_the_second_step_with_429(client):
+    user = give_totp(make_user(role="staff"))
+    log_in_with_password(client, user)
+    wrong = "123456" if totp_code() != "123456" else "654321"
+    for _ in range(10):
+        assert enter_code(client, wrong).status_code == 200
+    response = enter_code(client, totp_code())
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+
+
 def test_cancel_leaves_the_second_step(client):
     user = give_totp(make_user(role="staff"))
     log_in_with_password(client, user)
@@ -266,6 +280,23 @@ def test_held_admin_can_log_out(client):
     log_in_with_password(client, make_user(role="admin"))
     assert client.post("/logga-ut").headers["Location"] == "/logga-in"
     assert client.get("/").headers["Location"].startswith("/logga-in")
+
+
+def test_invited_staff_is_held_at_enrolment_once_the_password_is_set(client):
+    token, token_hash = tokens.new_token()
+    db.session.add(
+        Invitation(
+            email="ny.personal@lansbiblioteket.example",
+            name="Nils Berg",
+            role="staff",
+            token_hash=token_hash,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+    )
+    db.session.commit()
+    client.post(f"/inbjudan/{token}", data={"password": PASSWORD, "confirm": PASSWORD})
+    assert client.get("/profil").headers["Location"] == ENROLMENT
+    assert "Din roll kräver tvåstegsverifiering." in client.get(ENROLMENT).get_data(as_text=True)
 
 
 def test_member_without_a_second_factor_is_not_held(client):
