@@ -27,7 +27,7 @@ extract-messages: $(STAMP)
 run: install
 	$(BIN)/flask --app wsgi db upgrade
 	@$(BIN)/flask --app wsgi portal reindex-search >/dev/null
-	@echo "Demo accounts (role, email, password):"
+	@echo "Demo accounts (role, email, password, authenticator-app key):"
 	@$(BIN)/flask --app wsgi portal demo
 	@echo "Open http://127.0.0.1:$(PORT)/ — Ctrl-C stops web, worker and beat."
 	PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile Procfile start --port $(PORT)

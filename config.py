@@ -151,6 +151,14 @@ class Config:
         # them when the portal has more than one name: a passkey made on one works only there.
         self.WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID")
         self.WEBAUTHN_ORIGIN = env("WEBAUTHN_ORIGIN")
+        # Roles that must have a second factor (an authenticator app): after the password such
+        # a person without one is sent to enrolment and reaches nothing else until it is done.
+        # Comma-separated; "none" requires it of no one. Everyone else may enrol.
+        self.MFA_REQUIRED_ROLES = tuple(
+            role.strip()
+            for role in env("MFA_REQUIRED_ROLES", "admin,staff").split(",")
+            if role.strip()
+        )
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.

@@ -38,7 +38,7 @@ DRAIN_TARGET = 0.8
 
 def seed_readers(readers: int) -> None:
     """The demo data, a staff author and `readers` members who want news immediately."""
-    from bench.seed import BENCH_PASSWORD, _insert
+    from bench.seed import BENCH_PASSWORD, _insert, give_bench_keys
     from portal.accounts.models import Organisation, User
     from portal.accounts.passwords import hash_password
     from portal.demo import load_demo
@@ -60,6 +60,7 @@ def seed_readers(readers: int) -> None:
         insert(User),
         [{"email": AUTHOR_EMAIL, "name": "Nyhetsredaktör", "role": "staff", **common}],
     )
+    give_bench_keys(AUTHOR_EMAIL)
     first = (db.session.scalar(select(db.func.max(User.id))) or 0) + 1
     _insert(
         User,

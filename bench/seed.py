@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
+from portal.accounts.mfa.services import set_known_totp, totp_factor
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
 from portal.core.dates import utcnow
@@ -34,6 +35,9 @@ BATCH = 5_000
 BENCH_PASSWORD = "bänkprov-i-västernorrland-2026"
 BENCH_EMAIL = "bench1@bibliotek.example"
 BENCH_STAFF_EMAIL = "bench0@bibliotek.example"  # every tenth bench user is staff
+# The authenticator-app key of the bench's staff who log in (staff must have a second factor);
+# the bench computes their codes from it.
+BENCH_TOTP_SECRET = "BENCHPERSONALVASTERNORRLANDKODAA"
 STATUSES = ["idea", "planned", "running", "running", "running", "finished"]
 HEALTH = ["on_track", "on_track", "at_risk", "off_track"]
 
@@ -41,6 +45,16 @@ HEALTH = ["on_track", "on_track", "at_risk", "off_track"]
 def _batches(rows_factory, total: int):
     for start in range(0, total, BATCH):
         yield [rows_factory(n) for n in range(start, min(start + BATCH, total))]
+
+
+def give_bench_keys(*emails: str) -> None:
+    """The bench's key for these accounts' apps, where they have none (a kept database seeded
+    before the second factor too)."""
+    for email in emails:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and totp_factor(user) is None:
+            set_known_totp(user, BENCH_TOTP_SECRET)
+    db.session.commit()
 
 
 def _insert(table, rows_factory, total: int) -> None:

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal.accounts.mfa.services import provisioning_uri, replace_totp, totp_factor
 from portal.accounts.services import create_or_reset_admin
 from portal.core.dates import utcnow
 from portal.core.errors import ValidationError
@@ -16,6 +17,9 @@ from portal.extensions import db
 from portal.search.index import rebuild_index
 
 portal_cli = AppGroup("portal", help="Portalens kommandon.")
+
+# Prints an app's current code from its key, for those without an authenticator app at hand.
+CURRENT_CODE_COMMAND = ".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{key}').now())\""
 
 
 @portal_cli.command("demo")
@@ -36,8 +40,15 @@ def demo_command(allow_production: bool):
             "är publika. Använd --allow-production om du verkligen vill."
         )
 
-    for account in load_demo():
-        click.echo(f"{account['role']:7} {account['email']:35} {account['password']}")
+    accounts = load_demo()
+    for account in accounts:
+        key = account.get("totp_secret", "")
+        click.echo(f"{account['role']:7} {account['email']:35} {account['password']:31} {key}")
+    click.echo(
+        "Admin och personal loggar in med en kod från en app för tvåstegsverifiering också: "
+        "lägg in nyckeln ovan i appen, eller skriv ut koden just nu med\n"
+        f"  {CURRENT_CODE_COMMAND.format(key=accounts[0].get('totp_secret', 'NYCKEL'))}"
+    )
 
 
 @portal_cli.command("create-admin")
@@ -45,13 +56,25 @@ def demo_command(allow_production: bool):
 @click.option("--name", required=True)
 @click.option("--password", required=True)
 def create_admin_command(email: str, name: str, password: str):
-    """Create an admin, or reset an existing account to admin with this password."""
+    """Create an admin, or reset an existing account to admin with this password and a new
+    authenticator-app key (admins must have a second factor), printed with new recovery
+    codes: hand them to the admin."""
     try:
         user = create_or_reset_admin(email, name, password)
     except ValidationError as error:
         raise click.ClickException(str(error.message)) from error
+    secret, codes = replace_totp(user)
+    uri = provisioning_uri(user, totp_factor(user))
     db.session.commit()
     click.echo(f"Admin {user.email} är klar.")
+    click.echo(
+        "Logga in med lösenordet och en kod från en app för tvåstegsverifiering med den här "
+        f"nyckeln (tidsbaserad, 6 siffror, 30 sekunder):\nNyckel: {secret}\n{uri}\n"
+        f"Koden just nu: {CURRENT_CODE_COMMAND.format(key=secret)}\n"
+        "Reservkoder (var och en loggar in en gång utan appen):"
+    )
+    for code in codes:
+        click.echo(f"  {code}")
 
 
 @portal_cli.command("reindex-search")

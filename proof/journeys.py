@@ -1,13 +1,14 @@
 """The journeys the proof walks, over HTTPS only, through the pages people use. Each takes the
 deployment and returns a short note for its line, or raises with what went wrong."""
 
+import re
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from proof.browser import Option, Person
+from proof.browser import APP_KEYS, Option, Person
 from proof.deployment import Deployment, link_in, text_of
 from proof.processes import wait_until
 
@@ -48,6 +49,8 @@ def create_admin_and_log_in(deployment: Deployment, people: People) -> str:
     created = deployment.run_command("create-admin", [*CREATE_ADMIN, *arguments])
     if created.returncode != 0:
         raise AssertionError(f"portal create-admin exited {created.returncode}:\n{created.log()}")
+    # create-admin prints the key of the admin's authenticator app, which the login asks for.
+    APP_KEYS.add(email, re.search(r"^Nyckel: ([A-Z2-7]+)$", created.log(), re.MULTILINE).group(1))
     people.admin = deployment.person("admin")
     start = people.admin.log_in(email, password).expect(f"Välkommen, {name}")
     assert start.url == deployment.base_url + "/", start.url

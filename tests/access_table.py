@@ -201,6 +201,20 @@ ACCESS: dict[str, Route] = {
     ),
     "accounts.passkey_login_options": Route({"POST": Rule(PUBLIC, writes=False)}),
     "accounts.passkey_login": Route({"POST": Rule(PUBLIC, writes=False)}),
+    # The second factor: the login's second step is public (without a half-done login it sends
+    # to the password); enrolment and recovery codes belong to the logged-in person. Confirming
+    # needs the app's code, which the table cannot know, and new recovery codes are shown in
+    # the answer (200) and need an app turned on: neither writes with the table's form.
+    "accounts.second_factor": Route(
+        {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"code": "123456"})}
+    ),
+    "accounts.cancel_login": Route({"POST": Rule(PUBLIC, writes=False)}),
+    "accounts.two_factor": Route({"GET": Rule(SIGNED_IN)}),
+    "accounts.start_totp": Route({"POST": Rule(SIGNED_IN)}),
+    "accounts.confirm_totp": Route(
+        {"POST": Rule(SIGNED_IN, form={"code": "123456"}, writes=False)}
+    ),
+    "accounts.renew_recovery_codes": Route({"POST": Rule(SIGNED_IN, writes=False)}),
     # Administration: admins only.
     "admin.users": Route({"GET": Rule(ADMIN_ONLY)}),
     "admin.invite": Route(
@@ -227,6 +241,9 @@ ACCESS: dict[str, Route] = {
     ),
     "admin.log_out_everywhere": Route(
         {"POST": Rule(ADMIN_ONLY)}, url_values={"user_id": Sample("user")}
+    ),
+    "admin.remove_second_factor": Route(
+        {"POST": Rule(ADMIN_ONLY)}, url_values={"user_id": Sample("user_with_second_factor")}
     ),
     "admin.organisations": Route({"GET": Rule(ADMIN_ONLY)}),
     # A person's own data (GDPR): everyone signed in downloads their own; admins erase others.

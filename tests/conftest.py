@@ -241,16 +241,17 @@ def client(app):
 def login_as(client):
     """Log the client in as a new user with the role; returns the user.
 
-    The login is what the form does after checking the password (`services.record_login`,
-    then `start_session`), written straight into the client's session cookie: the tests of
-    logging in itself (tests/accounts/test_login.py) go through the form."""
+    The login is what the form does after checking the password and the second factor
+    (`services.record_login`, then `start_session` with the factor passed), written straight
+    into the client's session cookie: the tests of logging in itself
+    (tests/accounts/test_login.py, tests/accounts/test_second_factor.py) go through the form."""
 
     def login(role: str = "member", organisation=None, user=None, **fields):
         """As a new user with this role, or as `user` if given."""
         user = user or factories.make_user(role=role, organisation=organisation, **fields)
         with client.session_transaction() as cookie, client.application.test_request_context():
             account_services.record_login(user)
-            start_session(user)
+            start_session(user, second_factor="totp")
             cookie.clear()
             cookie.update(session)
             cookie.permanent = True

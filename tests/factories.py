@@ -2,6 +2,9 @@
 
 import itertools
 
+import pyotp
+
+from portal.accounts.mfa.services import current_step, set_known_totp
 from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
 from portal.extensions import db
@@ -41,3 +44,27 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# The authenticator-app secret `give_totp` turns on, so a test can compute the codes.
+TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"
+
+
+def give_totp(user: User, secret: str = TOTP_SECRET) -> User:
+    """The user with a confirmed authenticator app whose secret the test knows."""
+    set_known_totp(user, secret)
+    db.session.commit()
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET, steps_from_now: int = 0) -> str:
+    """The app's code now, or that many 30-second steps before (negative) or after."""
+    return pyotp.TOTP(secret).generate_otp(current_step() + steps_from_now)
+
+
+def log_in_through_form(client, user: User, password: str = PASSWORD, code: str | None = None):
+    """Both steps of the login form: the password, then (with an app) the app's code."""
+    response = client.post("/logga-in", data={"email": user.email, "password": password})
+    if response.headers.get("Location", "").startswith("/logga-in/kod"):
+        response = client.post("/logga-in/kod", data={"code": code or totp_code()})
+    return response

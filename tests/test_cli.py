@@ -1,11 +1,14 @@
 """The two commands: `portal demo` and `portal create-admin`."""
 
+import re
 from datetime import date
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Organisation, User
+from portal.demo.accounts import demo_users
 from portal.extensions import db
 from portal.projects.models import GoalArea, PlanPeriod, Project, TargetGroup
 from tests.factories import make_user
@@ -35,17 +38,30 @@ def portal(app):
     return run
 
 
-def log_in(app, email: str, password: str):
+def log_in(app, email: str, password: str, key: str | None = None, client=None):
+    """The login form's password step, and with `key` its second step with the app's code."""
     with app.app_context():
-        return app.test_client().post("/logga-in", data={"email": email, "password": password})
+        client = client or app.test_client()
+        response = client.post("/logga-in", data={"email": email, "password": password})
+        if key and response.headers.get("Location") == "/logga-in/kod":
+            response = client.post("/logga-in/kod", data={"code": pyotp.TOTP(key).now()})
+        return response
+
+
+def demo_key(email: str) -> str | None:
+    return next(user.get("totp_secret") for user in demo_users() if user["email"] == email)
 
 
 def demo_page(app, email: str, password: str, path: str) -> str:
     """The page as the demo account sees it after logging in."""
     with app.app_context():
         client = app.test_client()
-        client.post("/logga-in", data={"email": email, "password": password})
+        log_in(app, email, password, demo_key(email), client)
         return client.get(path).get_data(as_text=True)
+
+
+def printed_key(output: str) -> str:
+    return re.search(r"^Nyckel: ([A-Z2-7]{32})$", output, re.MULTILINE).group(1)
 
 
 def organisations_of_kind(kind: str) -> dict[str, Organisation]:
@@ -98,10 +114,26 @@ def test_demo_creates_one_user_per_role(portal):
 def test_demo_prints_credentials_that_log_in_with_each_role(app, portal):
     output = portal("demo").output
     printed = [line.split() for line in output.splitlines() if "@" in line]
-    assert sorted(role for role, _, _ in printed) == ["admin", "member", "staff"]
-    for role, email, password in printed:
-        assert log_in(app, email, password).status_code == 302
+    assert sorted(role for role, *_ in printed) == ["admin", "member", "staff"]
+    for role, email, password, *key in printed:
+        with app.app_context():
+            client = app.test_client()
+            response = log_in(app, email, password, *key, client=client)
+            assert response.status_code == 302 and response.headers["Location"] == "/"
+            assert client.get("/profil").status_code == 200
         assert db.session.scalar(select(User.role).where(User.email == email)) == role
+
+
+def test_demo_admin_and_staff_carry_the_printed_app_key(app, portal):
+    output = portal("demo").output
+    keys = {line.split()[0]: line.split()[3:] for line in output.splitlines() if "@" in line}
+    assert keys["member"] == []
+    assert len(keys["admin"][0]) == len(keys["staff"][0]) == 32
+    assert "pyotp.TOTP(" in output
+    assert (
+        log_in(app, "admin@lansbiblioteket.example", "demo-admin-hoga-kusten").headers["Location"]
+        == "/logga-in/kod"
+    )
 
 
 def test_demo_run_twice_changes_nothing(portal):
@@ -135,18 +167,36 @@ def create_admin(portal, password=ADMIN_PASSWORD, email="astrid.nordin@lansbibli
 def test_create_admin_makes_an_admin_who_can_log_in(app, portal):
     result = create_admin(portal)
     assert result.exit_code == 0, result.output
-    assert log_in(app, "astrid.nordin@lansbiblioteket.example", ADMIN_PASSWORD).status_code == 302
+    email, key = "astrid.nordin@lansbiblioteket.example", printed_key(result.output)
+    with app.app_context():
+        client = app.test_client()
+        assert log_in(app, email, ADMIN_PASSWORD, key, client).headers["Location"] == "/"
+        assert client.get("/admin/anvandare").status_code == 200
     admin = db.session.scalar(select(User))
     assert (admin.role, admin.name, admin.active) == ("admin", "Astrid Nordin", True)
 
 
-def test_create_admin_again_resets_the_password(app, portal):
-    create_admin(portal)
+def test_create_admin_prints_ten_recovery_codes_that_log_in(app, portal):
+    output = create_admin(portal).output
+    codes = re.findall(r"^  ([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})$", output, re.MULTILINE)
+    assert len(set(codes)) == 10
+    with app.app_context():
+        client = app.test_client()
+        log_in(app, "astrid.nordin@lansbiblioteket.example", ADMIN_PASSWORD, client=client)
+        assert client.post("/logga-in/kod", data={"code": codes[0]}).headers["Location"] == "/"
+
+
+def test_create_admin_again_resets_the_password_and_the_app_key(app, portal):
+    old_key = printed_key(create_admin(portal).output)
     new_password = "snöfall-över-skuleberget-i-april"
-    assert create_admin(portal, new_password).exit_code == 0
+    result = create_admin(portal, new_password)
+    assert result.exit_code == 0
+    new_key = printed_key(result.output)
     email = "astrid.nordin@lansbiblioteket.example"
-    assert log_in(app, email, ADMIN_PASSWORD).status_code == 200
-    assert log_in(app, email, new_password).status_code == 302
+    assert log_in(app, email, ADMIN_PASSWORD, old_key).status_code == 200
+    assert new_key != old_key
+    assert "Koden stämmer inte" in log_in(app, email, new_password, old_key).get_data(as_text=True)
+    assert log_in(app, email, new_password, new_key).headers["Location"] == "/"
     assert db.session.scalars(select(User)).all()[0].role == "admin"
 
 

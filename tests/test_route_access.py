@@ -32,7 +32,7 @@ from portal.projects.models import Indicator, Measurement, Milestone, Project
 from portal.reports.models import Report
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.documents.factories import make_document, plan_pdf
-from tests.factories import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, give_totp, make_organisation, make_user, totp_code
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
 from tests.reports import access_samples as report_samples
@@ -255,6 +255,7 @@ SAMPLE_MAKERS = {
     "empty_goal_area": lambda: project_factories.make_goal_area("Läsfrämjande för vuxna").id,
     "target_group": lambda: project_factories.make_target_group("Nyanlända").id,
     "user": lambda: make_user(email="provperson@ange.example", name="Greta Provsson").id,
+    "user_with_second_factor": lambda: give_totp(make_user(email="app@ange.example")).id,
     "organisation": lambda: make_organisation("Kramfors bibliotek").id,
     "failed_email": _make_failed_email,
     "invitation_token": _make_invitation_token,
@@ -456,11 +457,16 @@ def csrf_token_from(page: str) -> str:
 def log_in_with_token(app, client, user) -> None:
     page = send(app, client, "GET", "/logga-in", {}).get_data(as_text=True)
     form = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_token_from(page)}
-    assert send(app, client, "POST", "/logga-in", form).status_code == 302
+    response = send(app, client, "POST", "/logga-in", form)
+    assert response.status_code == 302
+    if response.headers["Location"] == "/logga-in/kod":
+        page = send(app, client, "GET", "/logga-in/kod", {}).get_data(as_text=True)
+        form = {"code": totp_code(), "csrf_token": csrf_token_from(page)}
+        assert send(app, client, "POST", "/logga-in/kod", form).status_code == 302
 
 
 def test_invitation_without_csrf_token_gets_400_and_no_invitation(csrf_app, client):
-    log_in_with_token(csrf_app, client, make_user(role="admin"))
+    log_in_with_token(csrf_app, client, give_totp(make_user(role="admin")))
     kramfors = make_organisation("Kramfors bibliotek")
     form = {
         "email": "ny.bibliotekarie@kramfors.example",
@@ -476,7 +482,7 @@ def test_invitation_without_csrf_token_gets_400_and_no_invitation(csrf_app, clie
 
 def test_invitation_with_csrf_token_is_accepted(csrf_app, client):
     """The control for the test above: the same form with its token goes through."""
-    log_in_with_token(csrf_app, client, make_user(role="admin"))
+    log_in_with_token(csrf_app, client, give_totp(make_user(role="admin")))
     kramfors = make_organisation("Kramfors bibliotek")
     page = send(csrf_app, client, "GET", "/admin/anvandare/bjud-in", {}).get_data(as_text=True)
     form = {

@@ -1,5 +1,5 @@
-"""Admin pages: users (list, filter, invite, role, deactivate, log out everywhere) and
-organisations."""
+"""Admin pages: users (list, filter, invite, role, deactivate, log out everywhere, remove a lost
+second factor) and organisations."""
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts import services
 from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
+from portal.accounts.mfa import services as mfa
 from portal.accounts.models import ROLES, Organisation, User
 from portal.core.forms import ButtonForm, save_form, select_choices
 from portal.core.i18n import _l
@@ -82,7 +83,13 @@ def user(user_id: int):
         _l("Rollen är ändrad."),
         url_for("admin.user", user_id=person.id),
     )
-    return response or render_template("admin/user.html", person=person, form=form)
+    return response or _user_page(person, form)
+
+
+def _user_page(person: User, form: RoleForm):
+    return render_template(
+        "admin/user.html", person=person, form=form, second_factor=mfa.totp_factor(person)
+    )
 
 
 @bp.route("/anvandare/<id:user_id>/aktiv", methods=["POST"])
@@ -114,11 +121,30 @@ def log_out_everywhere(user_id: int):
     return response or _user_page_with_errors(person, button)
 
 
+@bp.route("/anvandare/<id:user_id>/tvastegsverifiering/ta-bort", methods=["POST"])
+@require_role("admin")
+def remove_second_factor(user_id: int):
+    """For a lost phone: the person logs in with the password alone once more (and, in a role
+    that must have a second factor, enrols a new one at once)."""
+    person = db.get_or_404(User, user_id)
+    button = ButtonForm()
+    response = save_form(
+        button,
+        lambda: mfa.remove_second_factors(current_user, person),
+        _l(
+            "Tvåstegsverifieringen för %(name)s är borttagen och alla inloggningar avslutade.",
+            name=person.name,
+        ),
+        url_for("admin.user", user_id=person.id),
+    )
+    return response or _user_page_with_errors(person, button)
+
+
 def _user_page_with_errors(person: User, button: ButtonForm):
     """The user's page again, with the refused button's message above the forms."""
     form = RoleForm(obj=person)
     form.form_errors.extend(button.form_errors)
-    return render_template("admin/user.html", person=person, form=form), 400
+    return _user_page(person, form), 400
 
 
 @bp.route("/organisationer")

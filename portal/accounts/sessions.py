@@ -25,6 +25,11 @@ from portal.extensions import db, login_manager
 # The last-seen time is rewritten at most once a minute, not on every request: an unchanged
 # session is not signed and sent again, and the idle limit is kept to within a minute.
 SEEN_AT_RESOLUTION_SECONDS = 60
+# How the login's second step was passed, in the session (start_session).
+SECOND_FACTOR_KEY = "second_factor"
+# Between the password and the second factor (hold_for_second_factor): who, for how long.
+PENDING_LOGIN_KEY = "pending_login"
+PENDING_LOGIN_SECONDS = 5 * 60
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Logga in för att se sidan.")
@@ -58,18 +63,66 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
-    """Log in with a fresh session: nothing from before the login survives, not even its id.
-    The caller commits the session's row."""
+def start_session(user: User, second_factor: str = "none") -> None:
+    """Log in with a fresh session: nothing from before the login survives, not even its id
+    (nor a half-done login). `second_factor` says how the login's second step was passed
+    ("totp", "recovery_code"), or "none"; a role that must have one is held at enrolment
+    while it is "none" (portal/accounts/mfa/routes.py). The caller commits the session's
+    row."""
     session.clear()
     session_id = secrets.token_urlsafe(32)
     services.open_session(user, session_id, request.user_agent.string, request.remote_addr)
     login_user(user)
     session.permanent = True
     session["sid"] = session_id
+    session[SECOND_FACTOR_KEY] = second_factor
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
+
+
+def passed_second_factor(method: str) -> None:
+    """Note in this session that its person has now passed a second factor (enrolled one)."""
+    session[SECOND_FACTOR_KEY] = method
+
+
+def session_second_factor() -> str:
+    return session.get(SECOND_FACTOR_KEY) or "none"
+
+
+def hold_for_second_factor(user: User, destination: str) -> None:
+    """The password was right and the person has a second factor: remember who is half logged
+    in, and nothing more. The session is not logged in (no user id for Flask-Login, no session
+    row), so this state opens no page but the second step's."""
+    session.clear()
+    session[PENDING_LOGIN_KEY] = {
+        "uid": user.id,
+        "version": user.session_version,
+        "at": int(time.time()),
+        "next": destination,
+    }
+
+
+def pending_login() -> tuple[User, str] | None:
+    """The half-logged-in person and where they were going, while the state is fresh, the
+    account active and its sessions not ended since the password (a password change, an admin's
+    "log out everywhere")."""
+    pending = session.get(PENDING_LOGIN_KEY)
+    if not isinstance(pending, dict):
+        return None
+    uid, version, started = pending.get("uid"), pending.get("version"), pending.get("at")
+    if not all(isinstance(value, int) for value in (uid, version, started)):
+        return None
+    if time.time() - started > PENDING_LOGIN_SECONDS:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user, pending.get("next") or "/"
+
+
+def forget_pending_login() -> None:
+    session.pop(PENDING_LOGIN_KEY, None)
 
 
 def current_session_id() -> str:

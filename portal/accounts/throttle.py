@@ -14,6 +14,7 @@ from flask import current_app, g, make_response, render_template, request
 from flask_limiter import RequestLimit
 
 from portal.accounts.forms import LoginForm
+from portal.accounts.passkeys.forms import login_form as passkey_login_form
 from portal.core.i18n import _l
 from portal.extensions import limiter
 
@@ -72,7 +73,10 @@ def refuse_login(request_limit: RequestLimit):
             )
         )
     )
-    response = make_response(render_template("accounts/login.html", form=form), 429)
+    page = render_template(
+        "accounts/login.html", form=form, passkey_form=passkey_login_form(formdata=None)
+    )
+    response = make_response(page, 429)
     response.headers["Retry-After"] = str(seconds)
     return response
 

@@ -41,6 +41,7 @@ ACTIONS = {
     "purge": _l("raderad för gott"),
     "end_sessions": _l("utloggad överallt"),
     "erase": _l("raderad och anonymiserad"),
+    "remove_mfa": _l("tvåstegsverifiering borttagen"),
 }
 
 

@@ -118,6 +118,23 @@ def save_form(
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
+def save_form_and_show(
+    form: FlaskForm,
+    save: Callable[[], T],
+    show: Callable[[T], ResponseReturnValue],
+) -> ResponseReturnValue | None:
+    """As `save_form`, but the answer is `show(result)` instead of a redirect: for what may be
+    seen only once (new recovery codes), which a redirect would have to carry in the cookie."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = _run_and_commit(save)
+    except errors.ValidationError as error:
+        show_error(form, error)
+        return None
+    return show(result)
+
+
 def press_button(
     action: Callable[[], T],
     message,

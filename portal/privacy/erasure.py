@@ -22,6 +22,7 @@ from markupsafe import escape
 from sqlalchemy import Column, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
+from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import (
     FeedToken,
     Invitation,
@@ -67,6 +68,8 @@ PERSONAL_ROWS: tuple[Column, ...] = (
     DigestEntry.__table__.c.user_id,
     project_followers.c.user_id,
     Passkey.__table__.c.user_id,
+    TotpFactor.__table__.c.user_id,
+    RecoveryCode.__table__.c.user_id,
 )
 
 # References kept: the work done for the authority, shown under the anonymised name.

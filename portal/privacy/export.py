@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from sqlalchemy import func, or_, select
 
+from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import FeedToken, Invitation, Passkey, User, UserSession
 from portal.calendar.models import Event
 from portal.core.audit import AuditEntry
@@ -95,6 +96,17 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
             _row(row, "kind", "created_at")
             for row in _rows(FeedToken, FeedToken.user_id == user.id, FeedToken.kind)
         ],
+        # The app's secret and the recovery codes' hashes are not shown: whether they are on is.
+        "second_factor": {
+            "app": [
+                _row(row, "created_at", "confirmed_at")
+                for row in _rows(TotpFactor, TotpFactor.user_id == user.id, TotpFactor.user_id)
+            ],
+            "recovery_codes": [
+                _row(row, "created_at", "used_at")
+                for row in _rows(RecoveryCode, RecoveryCode.user_id == user.id, RecoveryCode.id)
+            ],
+        },
         # A passkey's public key and counter prove nothing about the person; its name and use do.
         "passkeys": [
             _row(row, "name", "transports", "created_at", "last_used_at")

@@ -111,6 +111,19 @@ def test_passkey_login_logs_in_like_the_password(app, client, login_as):
     assert db.session.scalar(select(Passkey.last_used_at)) is not None
 
 
+def test_staff_logging_in_with_a_passkey_are_not_held_at_the_second_factor(client, login_as):
+    """A passkey the authenticator unlocked is both factors: MFA_REQUIRED_ROLES is met, so a
+    staff member without an authenticator app reaches the pages; by password they are held."""
+    login_as("staff")
+    _, authenticator = register(client)
+    client.post("/logga-ut")
+    passkey_login(client, authenticator)
+    assert client.get("/projekt").status_code == 200
+    with client.session_transaction() as session:
+        session["second_factor"] = "none"  # as a password login without an app leaves it
+    assert client.get("/projekt").headers["Location"] == "/profil/tvastegsverifiering"
+
+
 def test_passkey_login_brings_the_person_back_to_the_page_they_wanted(client, login_as):
     login_as("member")
     _, authenticator = register(client)

@@ -14,7 +14,7 @@ from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
 from portal.extensions import db
 from tests.accounts.test_password_reset import reset_path
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, give_totp, make_user, totp_code
 from tests.queries import counted_statements
 
 NEW_PASSWORD = "höstregn-över-höga-kusten-bron"
@@ -252,7 +252,12 @@ def log_in_with_token(client, user) -> str:
     """Log in through the form with its CSRF token; returns a token for the next forms."""
     token = csrf_token_from(client.get("/logga-in").get_data(as_text=True))
     form = {"email": user.email, "password": PASSWORD, "csrf_token": token}
-    assert client.post("/logga-in", data=form).status_code == 302
+    response = client.post("/logga-in", data=form)
+    assert response.status_code == 302
+    if response.headers["Location"] == "/logga-in/kod":
+        token = csrf_token_from(client.get("/logga-in/kod").get_data(as_text=True))
+        form = {"code": totp_code(), "csrf_token": token}
+        assert client.post("/logga-in/kod", data=form).status_code == 302
     return csrf_token_from(client.get("/profil").get_data(as_text=True))
 
 
@@ -260,7 +265,7 @@ def test_log_out_everywhere_without_csrf_token_gets_400_and_ends_nothing(csrf_ap
     person = make_user()
     device = csrf_app.test_client()
     log_in_with_token(device, person)
-    log_in_with_token(client, make_user(role="admin"))
+    log_in_with_token(client, give_totp(make_user(role="admin")))
     response = client.post(f"/admin/anvandare/{person.id}/logga-ut-overallt")
     assert response.status_code == 400
     assert device.get("/profil").status_code == 200
@@ -271,7 +276,7 @@ def test_log_out_everywhere_with_csrf_token_is_accepted(csrf_app, client):
     person = make_user()
     device = csrf_app.test_client()
     log_in_with_token(device, person)
-    token = log_in_with_token(client, make_user(role="admin"))
+    token = log_in_with_token(client, give_totp(make_user(role="admin")))
     response = client.post(
         f"/admin/anvandare/{person.id}/logga-ut-overallt", data={"csrf_token": token}
     )

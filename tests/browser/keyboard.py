@@ -4,11 +4,18 @@ Nothing is clicked: focus moves with Tab, text is typed, Enter submits, every el
 must show the portal's focus ring, and axe-core checks the pages a person lands on.
 """
 
+from urllib.parse import urlsplit
+
+import pyotp
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page
 
+from portal.demo.accounts import demo_users
+from tests.factories import TOTP_SECRET
+
 AXE = Axe()
 MAX_TABS = 40
+SECOND_STEP = "/logga-in/kod"
 
 
 def assert_accessible(page: Page) -> None:
@@ -54,7 +61,20 @@ def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 
 
-def log_in(page: Page, address: str, password: str) -> None:
+def log_in(page: Page, address: str, password: str, key: str | None = None) -> None:
+    """Both steps of the login by keyboard: the password, then, for an account with an
+    authenticator app, its code (the demo account's key, else the tests' `TOTP_SECRET`)."""
     fill_by_keyboard(page, page.get_by_label("E-postadress"), address)
     fill_by_keyboard(page, page.get_by_label("Lösenord", exact=True), password)
-    press_button(page, page.get_by_role("button", name="Logga in", exact=True))
+    with page.expect_navigation():
+        press_button(page, page.get_by_role("button", name="Logga in", exact=True))
+    if urlsplit(page.url).path != SECOND_STEP:
+        return
+    assert_accessible(page)
+    fill_by_keyboard(page, page.get_by_label("Kod", exact=True), current_code(address, key))
+    press_button(page, page.get_by_role("button", name="Fortsätt"))
+
+
+def current_code(address: str, key: str | None = None) -> str:
+    demo_keys = {user["email"]: user.get("totp_secret") for user in demo_users()}
+    return pyotp.TOTP(key or demo_keys.get(address) or TOTP_SECRET).now()

@@ -20,7 +20,7 @@ from tests.browser.keyboard import (
     press_button,
     tab_to,
 )
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, give_totp, make_user
 from tests.pdfs import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,11 @@ def portal_with_smtp(tmp_path):
 def test_staff_draft_review_approve_and_send_a_kulturradet_report(portal_with_smtp, chromium):
     live_server, smtp = portal_with_smtp
     with live_server.app.app_context():
-        make_user(role="staff", email="bo.granskare@lansbiblioteket.example", name="Bo Granskare")
+        give_totp(
+            make_user(
+                role="staff", email="bo.granskare@lansbiblioteket.example", name="Bo Granskare"
+            )
+        )
 
     context = chromium.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
     page = context.new_page()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from portal.accounts import feeds
 from portal.accounts import services as account_services
+from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import Invitation, Passkey, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
@@ -68,6 +69,8 @@ def make_person(admin: User | None = None) -> Person:
             link="http://portal.test/nyheter/1",
         )
     )
+    db.session.add(TotpFactor(user_id=user.id, secret="ASASHEMLIGANYCKEL", confirmed_at=utcnow()))
+    db.session.add(RecoveryCode(user_id=user.id, code_hash="asas-kodhash"))
     db.session.add(
         Passkey(
             user_id=user.id,

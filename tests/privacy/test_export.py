@@ -180,3 +180,14 @@ def test_the_zip_lists_passkeys_by_name_without_their_keys(client, login_as):
     assert [key["name"] for key in data_of(archive)["passkeys"]] == ["Åsas jobbdator"]
     raw = archive.read("uppgifter.json").decode()
     assert "asas-passkey" not in raw and "asas-handle" not in raw
+
+
+def test_the_zip_says_the_second_factor_is_on_without_its_secrets(client, login_as):
+    person = make_person()  # with an app turned on and one recovery code
+    login_as(user=person.user)
+    archive = download(client)
+    second_factor = data_of(archive)["second_factor"]
+    assert len(second_factor["app"]) == 1 and second_factor["app"][0]["confirmed_at"]
+    assert len(second_factor["recovery_codes"]) == 1
+    raw = archive.read("uppgifter.json").decode()
+    assert "ASASHEMLIGANYCKEL" not in raw and "asas-kodhash" not in raw

@@ -97,7 +97,7 @@ def passkey_login():
         user = services.user_for_passkey_login(passkey_form.credential.data, expected)
         if user:
             account_services.record_login(user)
-            start_session(user)
+            start_session(user, second_factor="passkey")  # both factors: MFA_REQUIRED_ROLES met
             session[LOGIN_METHOD] = "passkey"
             db.session.commit()
             return redirect(destination)
