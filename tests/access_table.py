@@ -209,6 +209,9 @@ ACCESS: dict[str, Route] = {
         {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form={"code": "123456"})}
     ),
     "accounts.cancel_login": Route({"POST": Rule(PUBLIC, writes=False)}),
+    # A passkey at the second step: without a half-done login both send to the password.
+    "accounts.second_factor_passkey_options": Route({"POST": Rule(PUBLIC, writes=False)}),
+    "accounts.second_factor_passkey": Route({"POST": Rule(PUBLIC, writes=False)}),
     "accounts.two_factor": Route({"GET": Rule(SIGNED_IN)}),
     "accounts.start_totp": Route({"POST": Rule(SIGNED_IN)}),
     "accounts.confirm_totp": Route(

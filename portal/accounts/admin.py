@@ -10,6 +10,7 @@ from portal.accounts import services
 from portal.accounts.forms import InvitationForm, OrganisationForm, RoleForm
 from portal.accounts.mfa import services as mfa
 from portal.accounts.models import ROLES, Organisation, User
+from portal.accounts.passkeys.services import has_passkey
 from portal.core.forms import ButtonForm, save_form, select_choices
 from portal.core.i18n import _l
 from portal.core.ids import parse_id
@@ -88,7 +89,11 @@ def user(user_id: int):
 
 def _user_page(person: User, form: RoleForm):
     return render_template(
-        "admin/user.html", person=person, form=form, second_factor=mfa.totp_factor(person)
+        "admin/user.html",
+        person=person,
+        form=form,
+        second_factor=mfa.totp_factor(person),
+        has_passkey=has_passkey(person),
     )
 
 

@@ -12,7 +12,7 @@ from portal.accounts.models import Passkey, UserSession
 from portal.core.dates import utcnow
 from portal.extensions import db
 from tests.accounts.authenticator import Authenticator
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 def register(client, name="Jobbdatorn", authenticator=None):
@@ -113,15 +113,18 @@ def test_passkey_login_logs_in_like_the_password(app, client, login_as):
 
 def test_staff_logging_in_with_a_passkey_are_not_held_at_the_second_factor(client, login_as):
     """A passkey the authenticator unlocked is both factors: MFA_REQUIRED_ROLES is met, so a
-    staff member without an authenticator app reaches the pages; by password they are held."""
-    login_as("staff")
+    staff member without an authenticator app reaches the pages. By password, the passkey is
+    their second factor: they are asked for it, not sent to enrol an app."""
+    staff = login_as("staff")
     _, authenticator = register(client)
     client.post("/logga-ut")
     passkey_login(client, authenticator)
     assert client.get("/projekt").status_code == 200
     with client.session_transaction() as session:
-        session["second_factor"] = "none"  # as a password login without an app leaves it
-    assert client.get("/projekt").headers["Location"] == "/profil/tvastegsverifiering"
+        assert session["second_factor"] == "passkey"
+    client.post("/logga-ut")
+    response = client.post("/logga-in", data={"email": staff.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/logga-in/kod"
 
 
 def test_passkey_login_brings_the_person_back_to_the_page_they_wanted(client, login_as):
@@ -223,3 +226,40 @@ def test_options_without_the_csrf_token_get_400(csrf_app, client, login_as):
     login_as("member")
     assert client.post("/profil/passkeys/alternativ").status_code == 400
     assert client.post("/logga-in/passkey/alternativ").status_code == 400
+
+
+def test_a_passkey_is_the_second_step_after_the_password(client, login_as):
+    user = login_as("staff")
+    _, authenticator = register(client)
+    client.post("/logga-ut")
+    response = client.post("/logga-in", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/logga-in/kod"
+    page = client.get("/logga-in/kod").get_data(as_text=True)
+    assert "Använd passkey" in page
+    options = client.post("/logga-in/kod/passkey/alternativ").get_data(as_text=True)
+    answer = authenticator.sign_in(options)
+    response = client.post("/logga-in/kod/passkey", data={"passkey-credential": answer})
+    assert response.headers["Location"] == "/"
+    assert client.get("/projekt").status_code == 200  # staff: not held at enrolment
+    with client.session_transaction() as session:
+        assert session["second_factor"] == "passkey"
+
+
+def test_someone_elses_passkey_does_not_pass_the_second_step(client, login_as):
+    login_as("member")
+    _, strangers_authenticator = register(client)
+    client.post("/logga-ut")
+    owner = login_as("member")
+    register(client)
+    client.post("/logga-ut")
+    client.post("/logga-in", data={"email": owner.email, "password": PASSWORD})
+    options = client.post("/logga-in/kod/passkey/alternativ").get_data(as_text=True)
+    answer = strangers_authenticator.sign_in(options)
+    response = client.post("/logga-in/kod/passkey", data={"passkey-credential": answer})
+    assert "Passkeyn kunde inte kontrolleras" in response.get_data(as_text=True)
+    assert client.get("/profil").status_code == 302
+
+
+def test_the_second_steps_passkey_options_need_the_password_first(client):
+    response = client.post("/logga-in/kod/passkey/alternativ")
+    assert response.headers["Location"] == "/logga-in"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.accounts import tokens
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
-from portal.accounts.models import Invitation, UserSession
+from portal.accounts.models import Invitation, Passkey, UserSession
 from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
 from portal.extensions import db
@@ -363,6 +363,28 @@ def test_admin_page_shows_the_second_factor_and_the_removal_button(client, login
     login_as("admin")
     page = client.get(f"/admin/anvandare/{person.id}").get_data(as_text=True)
     assert "Ta bort tvåstegsverifiering" in page
+
+
+def test_a_lost_passkey_is_removed_too_and_then_the_person_enrols_an_app(client, login_as):
+    person = make_user(role="staff")
+    db.session.add(
+        Passkey(
+            user_id=person.id,
+            credential_id="karins-passkey",
+            public_key=b"key",
+            user_handle="karins-handle",
+            name="Karins telefon",
+        )
+    )
+    db.session.commit()
+    login_as("admin")
+    page = client.get(f"/admin/anvandare/{person.id}").get_data(as_text=True)
+    assert "Personen har registrerat minst en passkey." in page
+    response = client.post(f"/admin/anvandare/{person.id}/tvastegsverifiering/ta-bort")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Passkey)) is None
+    client.post("/logga-ut")
+    assert log_in_with_password(client, person).headers["Location"] == ENROLMENT
 
 
 def test_removal_of_nothing_is_refused(client, login_as):

@@ -3,7 +3,8 @@ gate that holds a person whose role must have a second factor at enrolment until
 
 The second step is its own state: after the right password the session only remembers who is
 half logged in (`sessions.hold_for_second_factor`), which opens no page but this step's. A
-passkey can become another form on the same page that ends in the same `start_session`.
+passkey is the other way through it: a second form on the same page (shown by passkeys.js when
+the browser can use one) that ends in the same `start_session`.
 """
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -13,6 +14,9 @@ from portal.accounts import bp
 from portal.accounts import services as account_services
 from portal.accounts.mfa import services as mfa
 from portal.accounts.mfa.forms import ConfirmTotpForm, SecondFactorForm
+from portal.accounts.passkeys import second_factor as passkey_second_factor
+from portal.accounts.passkeys.forms import login_form as passkey_login_form
+from portal.accounts.passkeys.services import has_passkey
 from portal.accounts.sessions import (
     PENDING_LOGIN_KEY,
     forget_pending_login,
@@ -23,8 +27,10 @@ from portal.accounts.sessions import (
 )
 from portal.core.forms import ButtonForm, press_button, safe_next, save_form_and_show
 from portal.core.i18n import _l
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 
+# How the second step was passed when it was a passkey (`start_session`'s second factor).
+PASSKEY = "passkey"
 # What a person held at enrolment may still open: the enrolment itself, logging out, and what
 # needs no login (static files, health checks).
 OPEN_DURING_ENROLMENT = frozenset(
@@ -96,7 +102,52 @@ def second_factor():
         return response
     if request.method == "POST":
         g.second_step_failed = True
-    return render_template("accounts/second_factor.html", form=form, cancel=ButtonForm())
+    return _second_step_page(user, form, passkey_login_form(formdata=None))
+
+
+def _second_step_page(user, form: SecondFactorForm, passkey_form):
+    return render_template(
+        "accounts/second_factor.html",
+        form=form,
+        passkey_form=passkey_form,
+        offer_passkey=has_passkey(user),
+        cancel=ButtonForm(),
+    )
+
+
+@bp.route("/logga-in/kod/passkey/alternativ", methods=["POST"])
+def second_factor_passkey_options():
+    """The options for a passkey of the person the password named, and no one else's."""
+    pending = pending_login()
+    if pending is None:
+        return redirect(url_for("accounts.login"))
+    return passkey_second_factor.options_response(pending[0])
+
+
+@bp.route("/logga-in/kod/passkey", methods=["POST"])
+@limiter.limit(
+    login_limit, key_func=second_step_key, methods=["POST"], deduct_when=second_step_failed
+)
+def second_factor_passkey():
+    """A passkey of the person as the second step; a wrong one counts as a wrong code."""
+    pending = pending_login()
+    if pending is None:
+        return redirect(url_for("accounts.login"))
+    user, destination = pending
+    passkey_form = passkey_login_form()
+    if passkey_form.validate_on_submit() and passkey_second_factor.passed(
+        user, passkey_form.credential.data
+    ):
+        account_services.record_login(user)
+        start_session(user, PASSKEY)
+        db.session.commit()
+        return redirect(safe_next(destination, url_for("main.index")))
+    db.session.rollback()
+    g.second_step_failed = True
+    passkey_form.form_errors.append(
+        str(_l("Passkeyn kunde inte kontrolleras. Försök igen, eller skriv en kod."))
+    )
+    return _second_step_page(user, SecondFactorForm(formdata=None), passkey_form)
 
 
 @bp.route("/logga-in/avbryt", methods=["POST"])

@@ -18,7 +18,8 @@ from sqlalchemy import delete, exists, or_, select, update
 
 from portal.accounts import services as account_services
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
-from portal.accounts.models import User
+from portal.accounts.models import Passkey, User
+from portal.accounts.passkeys.services import has_passkey
 from portal.accounts.passwords import hash_password, verify_password
 from portal.core import audit
 from portal.core.dates import utcnow
@@ -47,14 +48,12 @@ WRONG_CODE = _l("Koden stämmer inte. Skriv de sex siffrorna som appen visar jus
 
 
 def has_second_factor(user: User) -> bool:
-    """Whether the person has a confirmed second factor (passkeys will count here too)."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None))
-            )
-        )
+    """Whether the person has a confirmed second factor: an authenticator app or a passkey
+    (which the second step offers beside the code)."""
+    app_on = db.session.scalar(
+        select(exists().where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None)))
     )
+    return bool(app_on) or has_passkey(user)
 
 
 def second_factor_required(user: User) -> bool:
@@ -225,19 +224,21 @@ def pass_second_factor(user: User, code: str) -> str:
 
 
 def remove_second_factors(actor: User, user: User) -> None:
-    """An admin removes a person's lost second factor: the app and the recovery codes go, every
-    session of the person ends, the removal is audited and the person is told by email (if it
-    was not them who asked, they will want to know)."""
+    """An admin removes a person's lost second factor: the app, the recovery codes and the
+    passkeys go (a lost phone may hold both), every session of the person ends, the removal is
+    audited and the person is told by email (if it was not them who asked, they will want to
+    know)."""
     if actor.role != "admin":
         raise PermissionDenied(_l("Bara administratörer kan ta bort tvåstegsverifiering."))
     if user.id == actor.id:
         raise ValidationError(
             _l("Du kan inte ta bort din egen tvåstegsverifiering. Be en annan administratör.")
         )
-    if totp_factor(user) is None:
+    if totp_factor(user) is None and not has_passkey(user):
         raise ValidationError(_l("Personen har ingen tvåstegsverifiering."))
     db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     before = user.session_version
     account_services.end_all_sessions(user)
     audit.record(
