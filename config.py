@@ -127,6 +127,8 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "10 per 30 minutes")
+        # The open form for reporting an accessibility barrier: posts per IP address.
+        self.BARRIER_REPORT_LIMIT = env("BARRIER_REPORT_LIMIT", "10 per hour")
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.
