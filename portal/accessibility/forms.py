@@ -18,6 +18,7 @@ class BarrierReportForm(FlaskForm):
         choices=lambda: select_choices(REPORT_KINDS.items()),
         default="barrier",
         validators=[DataRequired(_l("Välj vad det gäller."))],
+        validate_choice=False,  # the service refuses an unknown kind with its own message
     )
     page = StringField(
         _l("Vilken sida eller vilket dokument gäller det?"),

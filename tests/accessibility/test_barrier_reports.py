@@ -155,6 +155,13 @@ def test_report_without_a_page_is_refused_beside_the_page_field(client):
     assert reports() == []
 
 
+def test_a_made_up_kind_is_refused_beside_the_choice(client):
+    response = client.post("/tillganglighet/rapportera-brist", data={**REPORT, "kind": "spam"})
+    page = response.get_data(as_text=True)
+    assert '<p class="error" id="kind-error"><span>Välj vad det gäller.</span>' in page
+    assert reports() == []
+
+
 def test_the_footer_link_fills_in_the_page_the_person_came_from(client):
     page = client.get("/tillganglighet/rapportera-brist?sida=/dokument/12").get_data(as_text=True)
     assert 'name="page" required type="text" value="/dokument/12"' in page
