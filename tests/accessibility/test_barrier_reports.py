@@ -250,3 +250,13 @@ def test_staff_cannot_mark_a_report_handled(client, login_as):
     response = client.post(f"/admin/tillganglighet/{report.id}/status", data={"status": "handled"})
     assert response.status_code == 403
     assert reports()[0].status == "new"
+
+
+def test_the_change_log_tells_in_swedish_who_handled_which_report(client, login_as):
+    client.post("/tillganglighet/rapportera-brist", data=REPORT)
+    [report] = reports()
+    login_as("admin", name="Åsa Admin")
+    client.post(f"/admin/tillganglighet/{report.id}/status", data={"status": "handled"})
+    page = client.get("/admin/logg").get_data(as_text=True)
+    assert "Status för den rapporterade bristen på /kalender ändrades från Ny till Hanterad." in page
+    assert "Åsa Admin" in page
