@@ -258,5 +258,6 @@ def test_the_change_log_tells_in_swedish_who_handled_which_report(client, login_
     login_as("admin", name="Åsa Admin")
     client.post(f"/admin/tillganglighet/{report.id}/status", data={"status": "handled"})
     page = client.get("/admin/logg").get_data(as_text=True)
-    assert "Status för den rapporterade bristen på /kalender ändrades från Ny till Hanterad." in page
+    sentence = "Status för den rapporterade bristen på /kalender ändrades från Ny till Hanterad."
+    assert sentence in page
     assert "Åsa Admin" in page
