@@ -138,9 +138,7 @@ def test_statement_markdown_cannot_carry_a_script(app, client, login_as):
 
 
 def test_english_reader_gets_english_around_the_swedish_statement_marked_as_swedish(client):
-    page = client.get("/tillganglighet", headers={"Accept-Language": "en"}).get_data(
-        as_text=True
-    )
+    page = client.get("/tillganglighet", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "<h1>Accessibility of the County Library's portal</h1>" in page
     assert '<div class="markdown" lang="sv"><p>Länsbiblioteket står bakom' in page
