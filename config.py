@@ -159,6 +159,8 @@ class Config:
             for role in env("MFA_REQUIRED_ROLES", "admin,staff").split(",")
             if role.strip()
         )
+        # The open form for reporting an accessibility barrier: posts per IP address.
+        self.BARRIER_REPORT_LIMIT = env("BARRIER_REPORT_LIMIT", "10 per hour")
 
         # Read models cached until the data changes (portal/core/read_cache.py): in each web
         # process by default, or shared in Redis when CACHE_REDIS_URL is set.

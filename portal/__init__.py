@@ -7,6 +7,7 @@ from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
+from portal.accessibility import bp as accessibility_bp
 from portal.accounts import bp as accounts_bp
 from portal.accounts.admin import bp as admin_bp
 from portal.accounts.permissions import is_staff
@@ -160,3 +161,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(accessibility_bp)

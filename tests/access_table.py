@@ -576,3 +576,34 @@ ACCESS.update(
         ),
     }
 )
+
+# Accessibility: the statement and the barrier report are open to anyone (the law asks that
+# anyone can report, and a barrier may be the login itself); admins edit the statement and
+# mark reports handled.
+NEW_BARRIER_REPORT = {
+    "kind": "barrier",
+    "page": "/projekt",
+    "description": "Filtren går inte att nå med tangentbordet.",
+}
+ACCESS.update(
+    {
+        "accessibility.statement": Route({"GET": Rule(PUBLIC)}),
+        "accessibility.report_barrier": Route(
+            {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, form=NEW_BARRIER_REPORT)}
+        ),
+        "accessibility.reports": Route({"GET": Rule(ADMIN_ONLY)}),
+        "accessibility.edit_statement": Route(
+            {
+                "GET": Rule(ADMIN_ONLY),
+                "POST": Rule(
+                    ADMIN_ONLY,
+                    form={"body": "# Hur tillgänglig är portalen?", "assessed_on": "2026-12-01"},
+                ),
+            }
+        ),
+        "accessibility.set_report_status": Route(
+            {"POST": Rule(ADMIN_ONLY, form={"status": "handled"})},
+            url_values={"report_id": Sample("barrier_report")},
+        ),
+    }
+)

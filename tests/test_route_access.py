@@ -17,6 +17,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal import create_app
+from portal.accessibility.models import BarrierReport
 from portal.accounts import feeds, tokens
 from portal.accounts.models import Invitation, Organisation, Passkey, User
 from portal.calendar.models import Event
@@ -240,6 +241,13 @@ def _funder():
     return funder or make_organisation("Kulturrådet", kind="funder")
 
 
+def _barrier_report() -> int:
+    report = BarrierReport(page="/kalender", description="Kalendern går inte att förstora.")
+    db.session.add(report)
+    db.session.commit()
+    return report.id
+
+
 def _sendable_report():
     """An approved report whose funder has contacts, made once per request."""
     report = db.session.scalar(
@@ -297,6 +305,8 @@ SAMPLE_MAKERS = {
     # Sending a report.
     "sendable_report_slug": lambda: _sendable_report().project.slug,
     "sendable_report": lambda: _sendable_report().id,
+    # Accessibility.
+    "barrier_report": _barrier_report,
 }
 
 # Reports to funders.

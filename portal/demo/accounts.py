@@ -33,6 +33,7 @@ def load_organisations() -> dict[str, Organisation]:
                 kind=spec["kind"],
                 municipality_name=spec.get("municipality"),
                 municipality_code=spec.get("code"),
+                contact_email=spec.get("contact_email"),
             )
             db.session.add(by_name[spec["name"]])
     return by_name

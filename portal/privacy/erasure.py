@@ -22,6 +22,7 @@ from markupsafe import escape
 from sqlalchemy import Column, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
+from portal.accessibility.models import AccessibilityStatement, BarrierReport
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import (
     FeedToken,
@@ -94,6 +95,9 @@ KEPT_REFERENCES: tuple[Column, ...] = (
     Invitation.__table__.c.invited_by_id,
     # A reminder sent: its row is what keeps the next run from sending it again.
     DeadlineReminder.__table__.c.recipient_id,
+    # The accessibility statement's last editor, and who handled a reported barrier.
+    AccessibilityStatement.__table__.c.updated_by_id,
+    BarrierReport.__table__.c.handled_by_id,
 )
 
 # Rows addressed to the person by email address (the emails to them, their own invitation):
@@ -101,7 +105,11 @@ KEPT_REFERENCES: tuple[Column, ...] = (
 ADDRESSED_ROWS: tuple[InstrumentedAttribute, ...] = (OutboundEmail.recipient, Invitation.email)
 
 # Where another row names the person as its contact address: emptied.
-ADDRESS_COLUMNS: tuple[InstrumentedAttribute, ...] = (Organisation.contact_email,)
+# A reported barrier stays (the work it asked for), without the reporter's address.
+ADDRESS_COLUMNS: tuple[InstrumentedAttribute, ...] = (
+    Organisation.contact_email,
+    BarrierReport.contact_email,
+)
 
 # Text the portal copied the name, address or phone into: the copy is replaced.
 COPIED_TEXT: tuple[InstrumentedAttribute, ...] = (
@@ -113,6 +121,8 @@ COPIED_TEXT: tuple[InstrumentedAttribute, ...] = (
     DigestEntry.summary,
     ReportDelivery.recipient_name,
     ReportDelivery.recipient_email,
+    BarrierReport.contact_name,
+    BarrierReport.description,
 )
 
 # JSON the portal copied them into (an audit entry's old and new values, a report version's

@@ -4,6 +4,7 @@ their own, for the export and erasure tests."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.accessibility.models import BarrierReport
 from portal.accounts import feeds
 from portal.accounts import services as account_services
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
@@ -70,6 +71,14 @@ def make_person(admin: User | None = None) -> Person:
         )
     )
     db.session.add(TotpFactor(user_id=user.id, secret="ASASHEMLIGANYCKEL", confirmed_at=utcnow()))
+    db.session.add(
+        BarrierReport(
+            page="/projekt",
+            description=f"Filtret går inte att nå med tangentbordet. Hälsningar {NAME}",
+            contact_name=NAME,
+            contact_email=EMAIL,
+        )
+    )
     db.session.add(RecoveryCode(user_id=user.id, code_hash="asas-kodhash"))
     db.session.add(
         Passkey(
