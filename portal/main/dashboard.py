@@ -9,8 +9,9 @@ has published it (within the minute): publishing writes its row, which renews th
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 
 from portal.accounts.models import User
 from portal.core.database import plan_each_statement
@@ -20,11 +21,13 @@ from portal.extensions import db
 from portal.news.models import NewsItem
 from portal.news.services import audience_parts, is_out
 from portal.projects.dashboard import (
+    Belonging,
     Dashboard,
+    belonging_of,
+    bound_ways,
     first_rows,
     is_mine,
     projects_for_dashboard,
-    ways_of_belonging,
 )
 from portal.projects.models import Project
 
@@ -59,22 +62,45 @@ class StartPage:
 def start_page(user: User, today: date, now: datetime) -> StartPage:
     """Each way of belonging is read apart (`first_rows`), planned for this person's values."""
     plan_each_statement(db.session)
-    ways = ways_of_belonging(user)
+    belonging = belonging_of(user)
     return StartPage(
-        projects=projects_for_dashboard(user, today, ways),
-        news=latest_news(user, now, ways),
+        projects=projects_for_dashboard(user, today, belonging),
+        news=latest_news(user, now, belonging),
         documents=recent_project_documents(user),
     )
 
 
-def latest_news(user: User, now: datetime, ways: list | None = None) -> list:
+def latest_news(user: User, now: datetime, belonging: Belonging | None = None) -> list:
     """What the news page shows the user first: pinned items, then the newest; each way an
-    item can be for them read apart, in that order (`ways`: their `ways_of_belonging`)."""
-    ways = ways_of_belonging(user) if ways is None else ways
+    item can be for them read apart, in that order."""
+    belonging = belonging_of(user) if belonging is None else belonging
+    statement = _latest_news_statement(belonging.shape, user.role)
+    return db.session.execute(statement, {**belonging.params, "now": now}).all()
+
+
+class _BoundReader:
+    """A reader of a role, with the organisation a bound parameter (`Belonging.params`)."""
+
+    is_authenticated = True
+
+    def __init__(self, role: str, has_organisation: bool):
+        self.role = role
+        self.organisation_id = (
+            bindparam("organisation_id", type_=Integer) if has_organisation else None
+        )
+
+
+@lru_cache(maxsize=32)
+def _latest_news_statement(shape: tuple[bool, bool], role: str) -> Select:
+    """Built once per shape of belonging and role, run with each person's values."""
+    reader = _BoundReader(role, has_organisation=shape[1])
     shown = select(NewsItem.id, NewsItem.title, NewsItem.publish_at, NewsItem.pinned)
     order = [("pinned", True), ("publish_at", True), ("id", True)]
-    parts = [shown.where(is_out(now), part) for part in audience_parts(user, ways)]
-    return db.session.execute(first_rows(parts, order, NEWS_LIMIT)).all()
+    parts = [
+        shown.where(is_out(bindparam("now")), part)
+        for part in audience_parts(reader, bound_ways(shape))
+    ]
+    return first_rows(parts, order, NEWS_LIMIT)
 
 
 def recent_project_documents(user: User) -> list[RecentDocument]:

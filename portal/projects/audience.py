@@ -52,7 +52,7 @@ def audience_parts(
     ways: list,
 ) -> list[ColumnElement[bool]]:
     """`audience_includes` as one condition per way a row can be for the user (any one will
-    do), with `ways` the user's `ways_of_belonging`: apart, a list of the newest rows reads
+    do), with `ways` the user's `bound_ways`: apart, a list of the newest rows reads
     each way in its order (portal/projects/dashboard.py::first_rows)."""
     return [
         *_beyond_projects(user, audience, organisation_chosen),

@@ -4,10 +4,25 @@
 page is built from a fixed number of SQL statements whatever the number of projects.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
@@ -68,21 +83,26 @@ def is_mine(user: User, project_id) -> ColumnElement[bool]:
 
 
 def projects_for_dashboard(
-    user: User, today: date | None = None, ways: list | None = None
+    user: User, today: date | None = None, belonging: Belonging | None = None
 ) -> Dashboard:
-    """The goal-area rows are the same for everyone: they come from the read cache. `ways` is
-    `ways_of_belonging(user)` if the caller has read it already."""
+    """The goal-area rows are the same for everyone: they come from the read cache.
+    `belonging` is `belonging_of(user)` if the caller has read it already."""
     today = today or date.today()
-    ways = ways_of_belonging(user) if ways is None else ways
+    belonging = belonging_of(user) if belonging is None else belonging
     return Dashboard(
-        projects=_my_projects(ways),
+        projects=_my_projects(belonging),
         deadlines=_deadlines(user, today, today + timedelta(days=DEADLINE_DAYS)),
-        updates=_latest_updates(ways),
+        updates=_latest_updates(belonging),
         **cached("dashboard-goal-areas", build=_goal_areas_of_current_period),
     )
 
 
-def _my_projects(ways: list) -> list:
+def _my_projects(belonging: Belonging) -> list:
+    return db.session.execute(_my_projects_statement(belonging.shape), belonging.params).all()
+
+
+@lru_cache(maxsize=8)
+def _my_projects_statement(shape: tuple[bool, bool]) -> Select:
     """Running and planned projects by title, then finished ones: each part read in title
     order and cut at the limit, so a library in thousands of projects costs no more."""
 
@@ -103,30 +123,53 @@ def _my_projects(ways: list) -> list:
         )
 
     order = [("finished", False), ("title", False), ("id", False)]
-    return db.session.execute(
-        first_of_mine(ways, [part(False), part(True)], Project.id, order, MY_PROJECTS_LIMIT)
-    ).all()
+    return first_of_mine(
+        bound_ways(shape), [part(False), part(True)], Project.id, order, MY_PROJECTS_LIMIT
+    )
 
 
-def ways_of_belonging(user: User) -> list:
-    """What `project_id.in_(way)` is asked with, one per way the user belongs to projects: the
-    ids of those they lead or are in the team of (read now: a person has a few, and a list of
-    ids is planned for what it is, where the planner would guess a lead's share of all
-    projects), and the query of those their organisation takes part in (whose size the
-    planner knows per organisation)."""
-    personal = list(
-        db.session.scalars(
-            union(
-                select(Project.id).where(Project.lead_id == user.id),
-                select(project_team.c.project_id).where(project_team.c.user_id == user.id),
-            )
+@dataclass(frozen=True)
+class Belonging:
+    """How a person belongs to projects, read once per page: the ids of those they lead or
+    are in the team of (a person has a few, and a list of ids is planned for what it is, where
+    the planner would guess a lead's share of all projects), and their organisation, whose
+    projects are asked of the database (which knows their number per organisation)."""
+
+    personal: tuple[int, ...]
+    organisation_id: int | None
+
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        """What the statements built once (`bound_ways`) are built for."""
+        return bool(self.personal), self.organisation_id is not None
+
+    @property
+    def params(self) -> dict:
+        return {"personal_ids": list(self.personal), "organisation_id": self.organisation_id}
+
+
+def belonging_of(user: User) -> Belonging:
+    personal = db.session.scalars(
+        union(
+            select(Project.id).where(Project.lead_id == user.id),
+            select(project_team.c.project_id).where(project_team.c.user_id == user.id),
         )
     )
-    ways: list = [personal] if personal else []
-    if user.organisation_id is not None:
+    return Belonging(tuple(sorted(personal)), user.organisation_id)
+
+
+def bound_ways(shape: tuple[bool, bool]) -> list:
+    """What `project_id.in_(way)` is asked with, one per way of belonging, as bound parameters
+    (`Belonging.params`): the statements are built once per shape and run with each person's
+    values, since building them costs more than running them."""
+    has_personal, has_organisation = shape
+    ways: list = []
+    if has_personal:
+        ways.append(bindparam("personal_ids", expanding=True))
+    if has_organisation:
         ways.append(
             select(ProjectParticipant.project_id).where(
-                ProjectParticipant.organisation_id == user.organisation_id
+                ProjectParticipant.organisation_id == bindparam("organisation_id", type_=Integer)
             )
         )
     return ways
@@ -136,8 +179,8 @@ def first_of_mine(
     ways: list, queries: list[Select], project_id, order: list[tuple[str, bool]], limit: int
 ) -> Select:
     """The first `limit` rows, in `order`, of `queries` limited to a person's projects
-    (`ways`: their `ways_of_belonging`; `project_id` is the queries' project column): each
-    query asked once per way of belonging.
+    (`ways`: their `bound_ways`; `project_id` is the queries' project column): each query
+    asked once per way of belonging.
 
     Asked as one condition (`is_mine`, three EXISTS joined by OR), PostgreSQL hashed all of a
     library's projects (28 000 at 100 000 projects, 10 ms) before every such query; asked
@@ -221,7 +264,12 @@ def _deadlines(user: User, first: date, last: date) -> list:
     ).all()
 
 
-def _latest_updates(ways: list) -> list:
+def _latest_updates(belonging: Belonging) -> list:
+    return db.session.execute(_latest_updates_statement(belonging.shape), belonging.params).all()
+
+
+@lru_cache(maxsize=8)
+def _latest_updates_statement(shape: tuple[bool, bool]) -> Select:
     updates = (
         select(
             ProgressUpdate.id,
@@ -236,9 +284,9 @@ def _latest_updates(ways: list) -> list:
         .join(User, ProgressUpdate.author_id == User.id)
     )
     order = [("reported_on", True), ("id", True)]
-    return db.session.execute(
-        first_of_mine(ways, [updates], ProgressUpdate.project_id, order, UPDATES_LIMIT)
-    ).all()
+    return first_of_mine(
+        bound_ways(shape), [updates], ProgressUpdate.project_id, order, UPDATES_LIMIT
+    )
 
 
 def _goal_areas_of_current_period() -> dict:
