@@ -74,9 +74,11 @@ LINK_ATTRIBUTES = (
     "funder",
 )
 BULK_KEY = "facet_counts_bulk"
-WATCHED_TABLES = frozenset(
-    {"projects", "project_participants", "grants", "project_target_groups", "organisations"}
-)
+# Bulk writes to these are counted afresh. Organisations are left out: only a municipality's
+# name matters here, which the portal changes through the ORM (seen at the flush), while bulk
+# UPDATEs of organisations (an erased person's contact address) would otherwise count every
+# project again.
+WATCHED_TABLES = frozenset({"projects", "project_participants", "grants", "project_target_groups"})
 BATCH = 5_000
 
 

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.news.models import NewsComment
 from portal.notifications.models import OutboundEmail
 from portal.privacy import erasure
+from portal.projects import facet_counts
 from portal.projects.models import ProgressUpdate
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.privacy.factories import (
@@ -267,3 +268,19 @@ def test_an_erased_account_cannot_be_activated_again(client, login_as):
     assert "Ett raderat konto kan inte aktiveras igen." in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.active is False
+
+
+def test_erasure_leaves_the_project_lists_counts_alone(app, monkeypatch):
+    """Emptying an organisation's contact address is a bulk UPDATE of organisations; the
+    project list's kept counts do not depend on it and are not counted afresh (at 100 000
+    projects that takes seconds)."""
+    admin = make_user(role="admin", email="admin@lansbiblioteket.example")
+    person = make_person()  # her library's contact address is hers
+
+    def count_everything_again(connection):
+        raise AssertionError("the erasure counted every project again")
+
+    monkeypatch.setattr(facet_counts, "rebuild", count_everything_again)
+    erasure.erase_user(admin, person.user)
+    db.session.commit()
+    assert db.session.get(User, person.user.id).erased_at is not None
