@@ -29,7 +29,7 @@ CURRENT_CODE_COMMAND = ".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{k
     help="Ladda demodata även i produktion (demokontonas lösenord är publika).",
 )
 def demo_command(allow_production: bool):
-    """Load the Västernorrland demo data (safe to run again).
+    """Load the demo county's data, people and projects (safe to run again).
 
     The demo accounts' passwords are in the source and printed, so production refuses them
     unless asked explicitly.

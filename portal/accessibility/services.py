@@ -18,7 +18,8 @@ from portal.accessibility.models import (
     BarrierReport,
 )
 from portal.accessibility.statement import DEFAULT_ASSESSED_ON, default_body
-from portal.accounts.models import Organisation, User
+from portal.accounts.models import User
+from portal.accounts.services import county_library
 from portal.core import audit
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.core.errors import PermissionDenied, ValidationError
@@ -40,16 +41,6 @@ class Statement:
     assessed_on: date
     updated_on: date
     is_default: bool
-
-
-def county_library() -> Organisation | None:
-    """The county library: the organisation of that kind (the first, should there be two)."""
-    return db.session.scalar(
-        select(Organisation)
-        .where(Organisation.kind == "county_library")
-        .order_by(Organisation.id)
-        .limit(1)
-    )
 
 
 def saved_statement() -> AccessibilityStatement | None:

@@ -31,7 +31,6 @@ LIBRARY_WORDS = [
     "bibliotekarie",
     "länsbibliotek",
     "länsbiblioteket",
-    "västernorrland",
     "portal",
     "portalen",
     "lösenord",

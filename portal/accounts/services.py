@@ -351,3 +351,14 @@ def create_or_reset_admin(email: str, name: str, password: str) -> User:
     user.name, user.role, user.active = name, "admin", True
     user.password_hash = hash_password(password)
     return user
+
+
+def county_library() -> Organisation | None:
+    """The county library: the organisation of that kind (the first, should there be two).
+    Its name is data, so that any county's library can run the portal."""
+    return db.session.scalar(
+        select(Organisation)
+        .where(Organisation.kind == "county_library")
+        .order_by(Organisation.id)
+        .limit(1)
+    )

@@ -30,7 +30,7 @@ def calendar_feed(reader: User) -> bytes:
     now = utcnow()
     since = now - timedelta(days=PAST_DAYS)
     calendar = Calendar()
-    calendar.add("prodid", "-//Länsbiblioteket Västernorrland//Portalen//SV")
+    calendar.add("prodid", "-//Länsbibliotekets portal//Kalender//SV")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     with force_locale(reader.language):

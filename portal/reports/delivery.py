@@ -16,6 +16,7 @@ from slugify import slugify
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.accounts.services import county_library
 from portal.core.dates import STOCKHOLM, utcnow
 from portal.core.errors import PermissionDenied
 from portal.core.i18n import _l
@@ -38,7 +39,7 @@ SUMMARY_LINES = 6
 
 
 def report_filename(report: Report) -> str:
-    """ "lagesrapport-bokstart-vasternorrland-2016-01-01-2016-06-30.pdf" """
+    """ "lagesrapport-bokstart-2016-01-01-2016-06-30.pdf" for a project with the slug "bokstart" """
     kind = slugify(str(REPORT_KINDS.get(report.kind, report.kind)))
     period = f"{report.period_starts_on.isoformat()}-{report.period_ends_on.isoformat()}"
     return f"{kind}-{report.project.slug}-{period}.pdf"
@@ -146,6 +147,7 @@ def send_report(report: Report, actor: User) -> list[ReportDelivery]:
         f" ({grant.case_number})" if grant.case_number else ""
     )
     reply_to = _reply_to(report, actor)
+    sender_organisation = _sender_organisation(actor)
     deliveries = []
     for contact in recipients:
         email = queue_email(
@@ -168,6 +170,7 @@ def send_report(report: Report, actor: User) -> list[ReportDelivery]:
             done_more=summary.done_more,
             filename=filename,
             sender_name=actor.name,
+            sender_organisation=sender_organisation,
         )
         delivery = ReportDelivery(
             report_id=report.id,
@@ -187,3 +190,12 @@ def send_report(report: Report, actor: User) -> list[ReportDelivery]:
         ", ".join(contact.email for contact in recipients),
     )
     return deliveries
+
+
+def _sender_organisation(actor: User) -> str:
+    """Whom the report comes from: the county library (its name is data), else the sender's
+    organisation."""
+    library = county_library()
+    if library is not None:
+        return library.name
+    return actor.organisation.name if actor.organisation is not None else ""

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from portal.accounts import tokens
+from portal.accounts.mfa import services as mfa_services
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import Invitation, Passkey, UserSession
 from portal.core.audit import AuditEntry
@@ -19,6 +20,7 @@ from tests.factories import (
     PASSWORD,
     give_totp,
     log_in_through_form,
+    make_organisation,
     make_user,
     totp_code,
 )
@@ -402,3 +404,10 @@ def test_removal_needs_the_csrf_token(csrf_app, client, login_as):
     response = client.post(f"/admin/anvandare/{person.id}/tvastegsverifiering/ta-bort")
     assert response.status_code == 400
     assert db.session.get(TotpFactor, person.id) is not None
+
+
+def test_the_app_shows_the_county_librarys_name_from_the_data(app):
+    make_organisation("Länsbiblioteket Jämtlands län", kind="county_library")
+    user = make_user()
+    uri = mfa_services.provisioning_uri(user, mfa_services.start_totp(user))
+    assert "issuer=L%C3%A4nsbiblioteket%20J%C3%A4mtlands%20l%C3%A4n" in uri

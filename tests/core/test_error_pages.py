@@ -8,7 +8,7 @@ from portal.accounts.models import Organisation
 from portal.extensions import db, limiter
 from tests.factories import make_organisation, make_user
 
-FOOTER = "Länsbiblioteket Västernorrland och kommunbiblioteken i länet"
+FOOTER = "Länsbiblioteket och kommunbiblioteken i länet"
 SECURITY_HEADERS = (
     "Content-Security-Policy",
     "X-Content-Type-Options",

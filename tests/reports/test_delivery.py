@@ -13,7 +13,7 @@ from portal.projects.models import ReportDeadline
 from portal.reports import delivery, services
 from portal.reports.models import Report, ReportDelivery
 from portal.reports.services import NotAllowed
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_organisation, make_user
 from tests.pdfs import is_pdf, pdf_info, pdf_language, pdf_text
 from tests.reports.delivery_factories import (
     CASE_NUMBER,
@@ -333,3 +333,16 @@ def test_the_archive_and_the_report_page_link_to_the_pdf_that_went_out(client, l
     )
     assert f'href="{pdf_url(report)}"' in archive
     assert "Öppna PDF:en som skickades" in page and f'href="{pdf_url(report)}"' in page
+
+
+def test_the_email_comes_from_the_county_library_named_in_the_data(app):
+    """The county library's name is data (any county can run the portal): the funder reads
+    it in the email, not a name written into the template."""
+    make_organisation("Länsbiblioteket Jämtlands län", kind="county_library")
+    report = approved_report()
+
+    sent(report)
+
+    text = outbox()[0].text_body
+    assert "från Länsbiblioteket Jämtlands län." in text
+    assert text.rstrip().endswith("Erik Sjölund\nLänsbiblioteket Jämtlands län")

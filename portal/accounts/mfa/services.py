@@ -30,7 +30,8 @@ from portal.notifications.outbox import queue_email
 
 log = logging.getLogger(__name__)
 
-ISSUER = "Länsbiblioteket Västernorrland"
+# The name an authenticator app shows beside the code: the county library's, which is data.
+FALLBACK_ISSUER = "Länsbibliotekets portal"
 STEP_SECONDS = 30
 # A code of the step before or after the server's is accepted too: a phone's clock a little
 # off, or a code typed just as it changed.
@@ -91,7 +92,9 @@ def start_totp(user: User) -> TotpFactor:
 
 
 def provisioning_uri(user: User, factor: TotpFactor) -> str:
-    return pyotp.TOTP(factor.secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    library = account_services.county_library()
+    issuer = library.name if library is not None else FALLBACK_ISSUER
+    return pyotp.TOTP(factor.secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def qr_code_svg(user: User, factor: TotpFactor) -> str:
