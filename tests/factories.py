@@ -1,12 +1,15 @@
 """Small factory functions: each test builds the rows it needs."""
 
 import itertools
+from datetime import timedelta
 
 import pyotp
 
+from portal.accounts import tokens
 from portal.accounts.mfa.services import current_step, set_known_totp
-from portal.accounts.models import Organisation, User
+from portal.accounts.models import Invitation, Organisation, User
 from portal.accounts.passwords import hash_password
+from portal.core.dates import utcnow
 from portal.extensions import db
 
 PASSWORD = "stilla-morgon-vid-ångermanälven"
@@ -68,3 +71,19 @@ def log_in_through_form(client, user: User, password: str = PASSWORD, code: str 
     if response.headers.get("Location", "").startswith("/logga-in/kod"):
         response = client.post("/logga-in/kod", data={"code": code or totp_code()})
     return response
+
+
+def make_invitation_token(email: str, name: str, role: str = "member") -> str:
+    """An invitation valid for a week; returns the token its link carries."""
+    token, token_hash = tokens.new_token()
+    db.session.add(
+        Invitation(
+            email=email,
+            name=name,
+            role=role,
+            token_hash=token_hash,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+    )
+    db.session.commit()
+    return token

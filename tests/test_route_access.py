@@ -33,7 +33,14 @@ from portal.projects.models import Indicator, Measurement, Milestone, Project
 from portal.reports.models import Report
 from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
 from tests.documents.factories import make_document, plan_pdf
-from tests.factories import PASSWORD, give_totp, make_organisation, make_user, totp_code
+from tests.factories import (
+    PASSWORD,
+    give_totp,
+    make_invitation_token,
+    make_organisation,
+    make_user,
+    totp_code,
+)
 from tests.projects import factories as project_factories
 from tests.projects import funding_factories
 from tests.reports import access_samples as report_samples
@@ -92,18 +99,7 @@ def _make_failed_email() -> int:
 
 
 def _make_invitation_token() -> str:
-    token, token_hash = tokens.new_token()
-    db.session.add(
-        Invitation(
-            email="inbjuden@timra.example",
-            name="Ida Inbjuden",
-            role="member",
-            token_hash=token_hash,
-            expires_at=utcnow() + timedelta(days=7),
-        )
-    )
-    db.session.commit()
-    return token
+    return make_invitation_token("inbjuden@timra.example", "Ida Inbjuden")
 
 
 def _make_reset_token() -> str:

@@ -2,24 +2,22 @@
 with its codes and recovery codes, the roles held at enrolment, and an admin's removal."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from portal.accounts import tokens
 from portal.accounts.mfa import services as mfa_services
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
-from portal.accounts.models import Invitation, Passkey, UserSession
+from portal.accounts.models import Passkey, UserSession
 from portal.core.audit import AuditEntry
-from portal.core.dates import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboundEmail
 from tests.factories import (
     PASSWORD,
     give_totp,
     log_in_through_form,
+    make_invitation_token,
     make_organisation,
     make_user,
     totp_code,
@@ -285,17 +283,7 @@ def test_held_admin_can_log_out(client):
 
 
 def test_invited_staff_is_held_at_enrolment_once_the_password_is_set(client):
-    token, token_hash = tokens.new_token()
-    db.session.add(
-        Invitation(
-            email="ny.personal@lansbiblioteket.example",
-            name="Nils Berg",
-            role="staff",
-            token_hash=token_hash,
-            expires_at=utcnow() + timedelta(days=7),
-        )
-    )
-    db.session.commit()
+    token = make_invitation_token("ny.personal@lansbiblioteket.example", "Nils Berg", "staff")
     client.post(f"/inbjudan/{token}", data={"password": PASSWORD, "confirm": PASSWORD})
     assert client.get("/profil").headers["Location"] == ENROLMENT
     assert "Din roll kräver tvåstegsverifiering." in client.get(ENROLMENT).get_data(as_text=True)
