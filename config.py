@@ -142,6 +142,8 @@ class Config:
             "LOGIN_FAILURE_LIMIT_ADDRESS", "30 per 15 minutes;100 per day"
         )
         self.LOGIN_FAILURE_LIMIT_ACCOUNT = env("LOGIN_FAILURE_LIMIT_ACCOUNT", "100 per hour")
+        # Requests per personal access token to the read API (/api/v1), whatever they ask.
+        self.API_RATE_LIMIT = env("API_RATE_LIMIT", "600 per minute")
         # The account's owner gets one email when its failures pass this, and no other until the
         # same time has gone by.
         self.LOGIN_FAILURE_ALERT = env("LOGIN_FAILURE_ALERT", "20 per hour")

@@ -11,6 +11,7 @@ from portal.accessibility import bp as accessibility_bp
 from portal.accounts import bp as accounts_bp
 from portal.accounts.admin import bp as admin_bp
 from portal.accounts.permissions import is_staff
+from portal.api import bp as api_bp
 from portal.calendar import bp as calendar_bp
 from portal.celery_app import celery_init_app
 from portal.cli import register_cli
@@ -148,6 +149,7 @@ def _register_commit_hooks() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)

@@ -7,6 +7,8 @@ Outcomes:
   OK     the page (200) or the redirect the view itself chose
   LOGIN  a redirect to the login page that brings the person back afterwards
   DENIED 403, the Swedish "Du har inte behörighet" page
+  UNAUTHORIZED  401 problem+json: the read API (/api/v1) takes a bearer token, never the
+         session cookie, so a logged-in browser is refused as a stranger is (tests/api/)
 
 `url_values` gives the sample each URL parameter is filled with, `form` what a POST sends
 (`login_as` users have the password tests.factories.PASSWORD).
@@ -20,6 +22,7 @@ from tests.factories import PASSWORD
 OK = "ok"
 LOGIN = "login"
 DENIED = "403"
+UNAUTHORIZED = "401"
 
 ROLES = ("anonymous", "member", "staff", "admin")
 
@@ -46,6 +49,7 @@ class Route:
 
 PUBLIC = {"anonymous": OK, "member": OK, "staff": OK, "admin": OK}
 SIGNED_IN = {"anonymous": LOGIN, "member": OK, "staff": OK, "admin": OK}
+BEARER_ONLY = dict.fromkeys(ROLES, UNAUTHORIZED)
 ADMIN_ONLY = {"anonymous": LOGIN, "member": DENIED, "staff": DENIED, "admin": OK}
 
 NEW_ORGANISATION = {"name": "Timrå bibliotek", "kind": "municipal_library"}
@@ -195,6 +199,21 @@ ACCESS: dict[str, Route] = {
     "accounts.passkey_registration_options": Route({"POST": Rule(SIGNED_IN, writes=False)}),
     "accounts.add_passkey": Route(
         {"POST": Rule(SIGNED_IN, form={"passkey-name": "Jobbdatorn"}, writes=False)}
+    ),
+    # Personal access tokens: a new token's secret is shown on the page that answers the POST
+    # (200, not a redirect), so the control that an allowed POST writes is in
+    # tests/api/test_tokens.py. The sample token is someone else's.
+    "accounts.create_api_token": Route(
+        {
+            "POST": Rule(
+                SIGNED_IN,
+                form={"api-token-name": "Skript", "api-token-lifetime": "30"},
+                writes=False,
+            )
+        }
+    ),
+    "accounts.revoke_api_token": Route(
+        {"POST": Rule(NOBODY_BUT_THE_AUTHOR)}, url_values={"token_id": Sample("api_token")}
     ),
     "accounts.remove_passkey": Route(
         {"POST": Rule(NOBODY_BUT_THE_AUTHOR)}, url_values={"passkey_id": Sample("passkey")}
@@ -605,5 +624,26 @@ ACCESS.update(
             {"POST": Rule(ADMIN_ONLY, form={"status": "handled"})},
             url_values={"report_id": Sample("barrier_report")},
         ),
+    }
+)
+
+# The read API: every role's browser session is refused (401); what a token reads is in tests/api/.
+ACCESS.update(
+    {
+        "api.openapi_document": Route({"GET": Rule(PUBLIC)}),
+        "api.unknown": Route({"GET": Rule(BEARER_ONLY)}, url_values={"rest": "finns-inte"}),
+        "api.projects": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.project": Route({"GET": Rule(BEARER_ONLY)}, url_values={"project_id": 1}),
+        "api.plan_periods": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.goal_areas": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.organisations": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.news": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.news_item": Route({"GET": Rule(BEARER_ONLY)}, url_values={"news_id": 1}),
+        "api.documents": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.document": Route({"GET": Rule(BEARER_ONLY)}, url_values={"document_id": 1}),
+        "api.document_download": Route({"GET": Rule(BEARER_ONLY)}, url_values={"document_id": 1}),
+        "api.events": Route({"GET": Rule(BEARER_ONLY)}),
+        "api.event": Route({"GET": Rule(BEARER_ONLY)}, url_values={"event_id": 1}),
+        "api.statistics": Route({"GET": Rule(BEARER_ONLY)}),
     }
 )

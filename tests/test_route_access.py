@@ -19,6 +19,8 @@ from sqlalchemy import select
 from portal import create_app
 from portal.accessibility.models import BarrierReport
 from portal.accounts import feeds, tokens
+from portal.accounts.api_tokens import services as api_token_services
+from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.models import Invitation, Organisation, Passkey, User
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
@@ -31,7 +33,7 @@ from portal.notifications import preferences
 from portal.notifications.models import OutboundEmail
 from portal.projects.models import Indicator, Measurement, Milestone, Project
 from portal.reports.models import Report
-from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, Sample
+from tests.access_table import ACCESS, DENIED, LOGIN, OK, ROLES, UNAUTHORIZED, Sample
 from tests.documents.factories import make_document, plan_pdf
 from tests.factories import (
     PASSWORD,
@@ -119,6 +121,15 @@ def _passkey() -> Passkey:
     db.session.add(passkey)
     db.session.commit()
     return passkey
+
+
+def _api_token() -> int:
+    """Someone else's personal access token."""
+    api_token_services.create_token(
+        make_user(email="api@harnosand.example"), "Skript", date.today() + timedelta(days=30)
+    )
+    db.session.commit()
+    return db.session.scalar(select(ApiToken.id))
 
 
 def _core_project():
@@ -265,6 +276,7 @@ SAMPLE_MAKERS = {
     "invitation_token": _make_invitation_token,
     "reset_token": _make_reset_token,
     "passkey": lambda: _passkey().id,
+    "api_token": _api_token,
     "funded_project_slug": lambda: funding_factories.funded_project().slug,
     "grant": lambda: funding_factories.funded_project().grants[0].id,
     "grant_choice": lambda: f"grant:{funding_factories.funded_project().grants[0].id}",
@@ -343,6 +355,8 @@ def send(app, client, method: str, path: str, form: dict):
 def outcome(response, path: str) -> str:
     if response.status_code == 403:
         return DENIED
+    if response.status_code == 401:
+        return UNAUTHORIZED
     if response.status_code in (301, 302, 303):
         location = urlsplit(response.headers["Location"])
         if location.path == "/logga-in" and parse_qs(location.query).get("next") == [path]:

@@ -218,16 +218,18 @@ def new_version(document_id: int):
 @bp.route("/dokument/<id:document_id>/ladda-ner")
 @login_required
 def download(document_id: int):
-    return _send(_readable_or_404(document_id), None)
+    return send_version(_readable_or_404(document_id), None)
 
 
 @bp.route("/dokument/<id:document_id>/versioner/<id:number>/ladda-ner")
 @login_required
 def download_version(document_id: int, number: int):
-    return _send(_readable_or_404(document_id), number)
+    return send_version(_readable_or_404(document_id), number)
 
 
-def _send(document: Document, number: int | None):
+def send_version(document: Document, number: int | None):
+    """The version's file as a download (the current one when `number` is None), for the
+    pages and the read API alike."""
     version = services.version_of(document, number)
     if version is None:
         abort(404)

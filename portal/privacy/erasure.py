@@ -23,6 +23,7 @@ from sqlalchemy import Column, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from portal.accessibility.models import AccessibilityStatement, BarrierReport
+from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import (
     FeedToken,
@@ -71,6 +72,7 @@ PERSONAL_ROWS: tuple[Column, ...] = (
     Passkey.__table__.c.user_id,
     TotpFactor.__table__.c.user_id,
     RecoveryCode.__table__.c.user_id,
+    ApiToken.__table__.c.user_id,
 )
 
 # References kept: the work done for the authority, shown under the anonymised name.

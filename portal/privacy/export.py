@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from sqlalchemy import func, or_, select
 
+from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import FeedToken, Invitation, Passkey, User, UserSession
 from portal.calendar.models import Event
@@ -111,6 +112,11 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
         "passkeys": [
             _row(row, "name", "transports", "created_at", "last_used_at")
             for row in _rows(Passkey, Passkey.user_id == user.id, Passkey.id)
+        ],
+        # A personal access token's secret was never kept; its name and dates are listed.
+        "api_tokens": [
+            _row(row, "name", "scope", "created_at", "expires_at", "last_used_at", "revoked_at")
+            for row in _rows(ApiToken, ApiToken.user_id == user.id, ApiToken.id)
         ],
         "news_items": [
             _row(row, "id", "title", "body", "status", "publish_at", "created_at", "updated_at")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from portal.accessibility.models import BarrierReport
 from portal.accounts import feeds
 from portal.accounts import services as account_services
+from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import Invitation, Passkey, User
 from portal.calendar.models import Event
@@ -80,6 +81,15 @@ def make_person(admin: User | None = None) -> Person:
         )
     )
     db.session.add(RecoveryCode(user_id=user.id, code_hash="asas-kodhash"))
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            name="Statistikskript",
+            token_hash="b" * 64,
+            hint="lbp_asas",
+            expires_at=utcnow() + timedelta(days=30),
+        )
+    )
     db.session.add(
         Passkey(
             user_id=user.id,

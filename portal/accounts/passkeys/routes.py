@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from portal.accounts import bp
 from portal.accounts import services as account_services
+from portal.accounts.api_tokens import services as api_token_services
+from portal.accounts.api_tokens.forms import api_token_form as make_api_token_form
 from portal.accounts.forms import LoginForm, ProfileForm
 from portal.accounts.models import Passkey
 from portal.accounts.passkeys import ceremony, services
@@ -27,14 +29,18 @@ LOGIN_FAILED = _l(
 )
 
 
-def render_profile(form=None, passkey_form=None):
-    """The profile page, with whichever of its forms has just failed kept as it was typed."""
+def render_profile(form=None, passkey_form=None, api_token_form=None, new_api_token=None):
+    """The profile page, with whichever of its forms has just failed kept as it was typed (and
+    a personal access token's secret, once, just after it was made)."""
     user = current_user._get_current_object()
     return render_template(
         "accounts/profile.html",
         form=form or ProfileForm(obj=user, formdata=None),
         passkey_form=passkey_form or registration_form(formdata=None),
         passkeys=services.passkeys_of(user),
+        api_token_form=api_token_form or make_api_token_form(formdata=None),
+        api_tokens=api_token_services.tokens_of(user),
+        new_api_token=new_api_token,
     )
 
 
