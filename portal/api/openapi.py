@@ -42,6 +42,7 @@ PROBLEM_WORDS = {
     "401": "No token, or one that is unknown, expired or revoked.",
     "403": "The token's owner may not read this.",
     "404": "Nothing here, or nothing the token's owner may read.",
+    "405": "Only GET is served.",
     "429": "Too many requests with this token; see Retry-After.",
 }
 
@@ -80,7 +81,7 @@ def _operation(operation: Operation, refs: dict, problem_ref: dict) -> dict:
         }
         for name, text in operation.query.items()
     ]
-    codes = ["401", "429"]
+    codes = ["401", "405", "429"]
     codes += ["400"] if operation.paged else []
     codes += ["403"] if operation.forbidden else []
     codes += ["404"] if operation.path_parameters else []

@@ -10,8 +10,6 @@ from pydantic import BaseModel
 
 from portal.api import bp
 
-LIST_PARAMETERS = ("limit", "cursor")
-
 
 @dataclass(frozen=True)
 class Operation:
@@ -27,7 +25,7 @@ class Operation:
     @property
     def path(self) -> str:
         """The rule as an OpenAPI path: <id:project_id> -> {project_id}."""
-        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", bp.url_prefix + self.rule)
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", f"{bp.url_prefix}{self.rule}")
 
     @property
     def path_parameters(self) -> list[str]:

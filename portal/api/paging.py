@@ -71,4 +71,6 @@ def json_response(body: BaseModel) -> Response:
     response = Response(body.model_dump_json(), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-cache"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    del response.headers["Date"]  # make_conditional's; the server sends its own
+    return response

@@ -3,9 +3,9 @@ detail, the same shape for every status the API answers with."""
 
 from http import HTTPStatus
 
-from flask import Response, json
+from flask import Response, json, request
 from pydantic import BaseModel, Field
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed
 
 from portal.api import bp
 from portal.core.i18n import _l
@@ -71,3 +71,13 @@ def http_error(error: HTTPException):
 # for the code, the application's included, to one for the exception class.
 for status in DETAILS:
     bp.register_error_handler(status, http_error)
+
+
+@bp.before_app_request
+def refuse_other_methods():
+    """Any method but GET to an API address: 405 as a problem. Flask finds it while routing,
+    before a blueprint is chosen, so the handlers above never see it."""
+    refused = request.routing_exception
+    if isinstance(refused, MethodNotAllowed) and request.path.startswith(f"{bp.url_prefix}/"):
+        return problem(405, headers={"Allow": ", ".join(refused.valid_methods or ["GET"])})
+    return None

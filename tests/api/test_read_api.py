@@ -144,3 +144,10 @@ def test_too_many_requests_with_one_token_get_429(app, client):
     assert refused.mimetype == "application/problem+json"
     assert int(refused.headers["Retry-After"]) > 0
     assert client.get("/api/v1/goal-areas", headers=reader_headers()).status_code == 200
+
+
+def test_the_api_answers_only_get(client):
+    response = client.post("/api/v1/projects", headers=reader_headers())
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
