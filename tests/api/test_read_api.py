@@ -4,8 +4,10 @@ statistics for staff, document downloads, and errors as problem+json."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from portal.extensions import db
-from portal.projects.models import Indicator, Measurement, Milestone
+from portal.projects.models import Indicator, Measurement, Milestone, ProgressUpdate
 from tests.api.factories import bearer, make_token
 from tests.documents.factories import make_document, plan_pdf
 from tests.factories import make_organisation, make_user
@@ -17,9 +19,17 @@ def reader_headers(role: str = "member") -> dict:
     return bearer(make_token(make_user(role=role)))
 
 
+@pytest.mark.both_databases  # grouped sums and a window function for the latest status
 def test_a_project_has_its_grants_in_ore_its_budget_totals_and_iso_dates(client):
     project = funding_factories.funded_project()
     project.milestones.append(Milestone(title="Start", due_on=date(2016, 3, 1)))
+    author = make_user()
+    for day, text in ((2, "Senare"), (1, "Först")):
+        project.updates.append(
+            ProgressUpdate(
+                author=author, reported_on=date(2016, 5, day), text=text, health="at_risk"
+            )
+        )
     project.indicators.append(
         Indicator(
             name="Besök",
@@ -40,6 +50,11 @@ def test_a_project_has_its_grants_in_ore_its_budget_totals_and_iso_dates(client)
     assert body["milestones"] == [
         {"id": project.milestones[0].id, "title": "Start", "due_on": "2016-03-01", "done_on": None}
     ]
+    assert body["latest_status"] == {
+        "reported_on": "2016-05-02",
+        "health": "at_risk",
+        "text": "Senare",
+    }
     indicator = body["indicators"][0]
     assert indicator["target"] == 100
     assert [(m["measured_on"], m["value"]) for m in indicator["measurements"]] == [

@@ -1,6 +1,7 @@
 """A token reads exactly what its owner reads on the pages: for each role, and for a member of
 another organisation, the ids the API lists are the ids the pages' own queries give."""
 
+import pytest
 from sqlalchemy import select, true
 
 from portal.calendar.queries import calendar_for
@@ -76,6 +77,7 @@ def api_ids(client, user) -> dict[str, set[int]]:
     return {name: {row["id"] for row in body["data"]} for name, body in lists.items()}
 
 
+@pytest.mark.both_databases  # the permission queries, on both databases
 def test_each_role_reads_through_the_api_the_ids_its_pages_show(client):
     readers = make_world()
     seen = {}
