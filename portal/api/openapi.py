@@ -141,7 +141,9 @@ def openapi_document():
     return jsonify(openapi_spec())
 
 
+@bp.route("", defaults={"rest": ""}, strict_slashes=False)
 @bp.route("/<path:rest>")
 def unknown(rest: str):
-    """Any other address under /api/v1 answers 404 as a problem, not the HTML page."""
+    """Any other address under /api/v1, /api/v1 itself included, answers 404 as a problem,
+    not the HTML page."""
     abort(404)

@@ -97,7 +97,7 @@ def test_an_unchanged_answer_is_304_with_its_etag(client):
 
 def test_an_unknown_project_or_address_is_a_404_problem(client):
     headers = reader_headers()
-    for path in ("/api/v1/projects/999999", "/api/v1/finns-inte"):
+    for path in ("/api/v1/projects/999999", "/api/v1/finns-inte", "/api/v1", "/api/v1/"):
         response = client.get(path, headers=headers)
         assert response.status_code == 404
         assert response.get_json()["title"] == "Not Found"
