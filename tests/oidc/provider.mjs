@@ -11,7 +11,8 @@
 //   the password page of a municipality's IdP; consent is granted at once (a first-party app);
 // - POST /_test/mode (JSON {mode}) makes the token endpoint answer with a broken ID token, to
 //   show that the portal refuses it: "wrong_issuer", "wrong_audience", "expired" (re-signed
-//   with the provider's own key) or "foreign_key" (signed with a key not in the JWKS);
+//   with the provider's own key), "forged_signature" (signed with a key not in the JWKS, under
+//   the id of the provider's key) or "unknown_key" (under a key id not in the JWKS);
 //   "normal" turns it off.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -53,7 +54,8 @@ const provider = new Provider(issuer, {
   ],
   jwks: { keys: [ownKey.jwk] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  // amr goes with openid, as a municipality's IdP (Entra ID, say) sends it in every ID token.
+  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'] },
   // The ID token carries the email claims itself, as the portal reads them from it.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
@@ -95,9 +97,13 @@ async function brokenIdToken(idToken) {
   if (mode === 'wrong_issuer') claims.iss = 'https://idp.example.invalid';
   if (mode === 'wrong_audience') { claims.aud = 'other-client'; claims.azp = 'other-client'; }
   if (mode === 'expired') { claims.iat -= 7200; claims.exp = claims.iat + 600; }
-  if (mode === 'foreign_key') key = foreignKey;
+  // A forgery: another key's signature under the provider's own key id, or under a key id the
+  // provider's JWKS does not have.
+  let kid = key.kid;
+  if (mode === 'forged_signature') { key = foreignKey; kid = ownKey.kid; }
+  if (mode === 'unknown_key') { key = foreignKey; kid = foreignKey.kid; }
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
     .sign(key.privateKey);
 }
 

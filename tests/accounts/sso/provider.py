@@ -27,9 +27,12 @@ _accounts = itertools.count(1)
 class Provider:
     issuer: str
 
-    def add_account(self, email: str, amr=("pwd",), email_verified: bool = True) -> str:
-        """A person who can log in at the provider; returns their `sub`."""
-        subject = f"person-{next(_accounts)}"
+    def add_account(
+        self, email: str, amr=("pwd",), email_verified: bool = True, subject: str | None = None
+    ) -> str:
+        """A person who can log in at the provider (or new claims of `subject`); returns their
+        `sub`."""
+        subject = subject or f"person-{next(_accounts)}"
         account = {"email": email, "email_verified": email_verified, "amr": list(amr)}
         requests.post(f"{self.issuer}/_test/accounts", json={subject: account}, timeout=5)
         return subject
