@@ -201,3 +201,20 @@ def test_an_account_of_another_organisation_is_not_taken_over(client, idp):
     response = log_in(client, idp, provider, "eva@timra.se", amr=["pwd", "mfa"])
     assert_refused(client, response, "Det finns redan ett konto med eva@timra.se.")
     assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+
+
+def test_an_idp_that_does_not_answer_is_said_so_on_the_login_page(client, idp):
+    provider = connect(idp)
+    provider.issuer = "http://127.0.0.1:1"  # nothing listens on port 1
+    db.session.commit()
+    response = start(client, provider)
+    assert response.status_code == 502
+    assert "Det gick inte att nå kommunens inloggning." in response.get_data(as_text=True)
+
+
+def test_the_person_comes_back_to_the_page_they_asked_for(client, idp):
+    provider = connect(idp)
+    subject = idp.add_account("karin@timra.se")
+    started = start(client, provider, next_path="/nyheter")
+    response = client.get(through_provider(started.headers["Location"], subject))
+    assert response.headers["Location"] == "/nyheter"
