@@ -55,7 +55,7 @@ const provider = new Provider(issuer, {
   jwks: { keys: [ownKey.jwk] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   // amr goes with openid, as a municipality's IdP (Entra ID, say) sends it in every ID token.
-  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'] },
+  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
   // The ID token carries the email claims itself, as the portal reads them from it.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
@@ -67,7 +67,9 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: account.email, email_verified: account.email_verified };
+        return {
+          sub: id, email: account.email, email_verified: account.email_verified, name: account.name,
+        };
       },
     };
   },
@@ -79,7 +81,7 @@ const provider = new Provider(issuer, {
       clientId: ctx.oidc.client.clientId,
       accountId: ctx.oidc.session.accountId,
     });
-    grant.addOIDCScope('openid email');
+    grant.addOIDCScope('openid email profile');
     await grant.save();
     return grant;
   },

@@ -27,7 +27,7 @@ from joserfc.jws import JWSRegistry
 
 log = logging.getLogger(__name__)
 
-SCOPE = "openid email"
+SCOPE = "openid email profile"
 # Seconds an ID token's exp and iat may be off: the clocks of the IdP and the portal.
 LEEWAY_SECONDS = 60
 HTTP_TIMEOUT_SECONDS = 5
@@ -172,16 +172,25 @@ def id_token_claims(settings: ClientSettings, expected: Authorization, code: str
 
 
 def _verified_token(issuer: str, id_token: str, metadata: dict):
-    """The token, if one of the IdP's keys signed it; an unknown key id fetches the keys once
-    more (a rotation), after which it is refused."""
+    """The token, if one of the IdP's keys signed it. A key id the portal has not seen fetches
+    the keys once more (the IdP rotated them); one still unknown is refused."""
     registry = JWSRegistry(algorithms=metadata.get("id_token_signing_alg_values_supported"))
-    for refresh in (False, True):
-        _, jwks = provider_metadata(issuer, refresh_keys=refresh)
-        try:
-            return jwt.decode(id_token, KeySet.import_key_set(jwks), registry=registry)
-        except InvalidKeyIdError as error:
-            if refresh:
-                raise LoginRefused(f"ID token signed with an unknown key: {error}") from error
-        except (JoseError, ValueError) as error:
-            raise LoginRefused(f"ID token signature refused: {error}") from error
-    raise LoginRefused("unreachable")
+    _, jwks = provider_metadata(issuer)
+    try:
+        return _decoded(id_token, jwks, registry)
+    except InvalidKeyIdError:
+        _, jwks = provider_metadata(issuer, refresh_keys=True)
+    try:
+        return _decoded(id_token, jwks, registry)
+    except InvalidKeyIdError as error:
+        raise LoginRefused(f"ID token signed with an unknown key: {error}") from error
+
+
+def _decoded(id_token: str, jwks: dict, registry: JWSRegistry):
+    """The token with its signature checked; raises InvalidKeyIdError for a key not in `jwks`."""
+    try:
+        return jwt.decode(id_token, KeySet.import_key_set(jwks), registry=registry)
+    except InvalidKeyIdError:
+        raise
+    except (JoseError, ValueError) as error:
+        raise LoginRefused(f"ID token signature refused: {error}") from error

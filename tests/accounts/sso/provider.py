@@ -28,12 +28,22 @@ class Provider:
     issuer: str
 
     def add_account(
-        self, email: str, amr=("pwd",), email_verified: bool = True, subject: str | None = None
+        self,
+        email: str,
+        amr=("pwd",),
+        email_verified: bool = True,
+        subject: str | None = None,
+        name: str | None = None,
     ) -> str:
         """A person who can log in at the provider (or new claims of `subject`); returns their
         `sub`."""
         subject = subject or f"person-{next(_accounts)}"
-        account = {"email": email, "email_verified": email_verified, "amr": list(amr)}
+        account = {
+            "email": email,
+            "email_verified": email_verified,
+            "amr": list(amr),
+            "name": name,
+        }
         requests.post(f"{self.issuer}/_test/accounts", json={subject: account}, timeout=5)
         return subject
 

@@ -70,14 +70,18 @@ def test_login_page_offers_the_municipal_account_of_organisations_with_an_idp(cl
 
 def test_a_person_of_an_allowed_domain_gets_a_member_account_and_is_logged_in(client, idp):
     provider = connect(idp)
-    subject = idp.add_account("Karin.Berg@Timra.se")
+    subject = idp.add_account("Karin.Berg@Timra.se", name="Karin Berg")
     started = start(client, provider)
     response = client.get(through_provider(started.headers["Location"], subject))
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert client.get("/profil").status_code == 200
     user = db.session.scalar(select(User).where(User.email == "karin.berg@timra.se"))
-    assert (user.role, user.organisation_id) == ("member", provider.organisation_id)
+    assert (user.name, user.role, user.organisation_id) == (
+        "Karin Berg",
+        "member",
+        provider.organisation_id,
+    )
     assert user.last_login_at is not None
     identity = db.session.scalar(
         select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)
@@ -218,3 +222,10 @@ def test_the_person_comes_back_to_the_page_they_asked_for(client, idp):
     started = start(client, provider, next_path="/nyheter")
     response = client.get(through_provider(started.headers["Location"], subject))
     assert response.headers["Location"] == "/nyheter"
+
+
+def test_a_deactivated_account_is_refused(client, idp):
+    provider = connect(idp)
+    make_user(email="eva@timra.se", organisation=provider.organisation, active=False)
+    response = log_in(client, idp, provider, "eva@timra.se", amr=["pwd", "mfa"])
+    assert_refused(client, response, "Kontot är avaktiverat.")
