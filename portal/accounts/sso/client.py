@@ -54,10 +54,9 @@ class ClientSettings:
 
 
 @dataclass(frozen=True)
-class Authorization:
-    """Where to send the person, and what the callback must see again."""
+class Expected:
+    """What the callback must answer: the request's state, nonce and PKCE verifier."""
 
-    url: str
     state: str
     nonce: str
     code_verifier: str
@@ -108,17 +107,22 @@ def _session(settings: ClientSettings) -> OAuth2Session:
     )
 
 
-def authorization(settings: ClientSettings) -> Authorization:
+def authorization(settings: ClientSettings) -> tuple[str, Expected]:
+    """Where to send the person (the IdP's authorization endpoint with a fresh state, nonce and
+    PKCE challenge), and what the callback must answer."""
     metadata, _ = provider_metadata(settings.issuer)
-    state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
+    expected = Expected(generate_token(32), generate_token(32), generate_token(64))
     with _session(settings) as client:
         url, _ = client.create_authorization_url(
-            metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
+            metadata["authorization_endpoint"],
+            state=expected.state,
+            nonce=expected.nonce,
+            code_verifier=expected.code_verifier,
         )
-    return Authorization(url, state, nonce, verifier)
+    return url, expected
 
 
-def check_callback(expected: Authorization, settings: ClientSettings, args) -> str:
+def check_callback(expected: Expected, settings: ClientSettings, args: dict) -> str:
     """The authorization code of a callback that answers the request `expected`: the same
     state, the issuer the IdP says it is (RFC 9207, when it says), and no error."""
     if not secrets.compare_digest(args.get("state", ""), expected.state):
@@ -133,7 +137,7 @@ def check_callback(expected: Authorization, settings: ClientSettings, args) -> s
     return code
 
 
-def id_token_claims(settings: ClientSettings, expected: Authorization, code: str) -> dict:
+def id_token_claims(settings: ClientSettings, expected: Expected, code: str) -> dict:
     """Exchange the code (with the PKCE verifier) and return the ID token's claims, once its
     signature (the IdP's keys), issuer, audience (and azp), times and nonce are right."""
     metadata, _ = provider_metadata(settings.issuer)

@@ -8,6 +8,7 @@ callback is the same for every organisation: the state says which one it answers
 
 import logging
 import time
+from dataclasses import asdict
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -44,12 +45,6 @@ def redirect_uri() -> str:
     return current_app.config["PORTAL_BASE_URL"].rstrip("/") + CALLBACK_PATH
 
 
-def _settings(provider) -> client.ClientSettings:
-    return client.ClientSettings(
-        provider.issuer, provider.client_id, provider.client_secret, redirect_uri()
-    )
-
-
 def _refused(message):
     """Back to the login page, with the reason: nothing of the login is kept (the callback's
     URL is not one to load again)."""
@@ -74,20 +69,18 @@ def sso_login():
         form.organisation_id.errors = [str(_l("Välj din organisation."))]
         return render_login(sso_form=form, status=400)
     try:
-        start = client.authorization(_settings(provider))
+        url, expected = services.start_login(provider, redirect_uri())
     except client.LoginRefused as error:
         log.warning("Municipal login of %s unreachable: %s", provider.issuer, error.reason)
         form.form_errors.append(str(UNREACHABLE))
         return render_login(sso_form=form, status=502)
     session[PENDING_KEY] = {
         "org": provider.organisation_id,
-        "state": start.state,
-        "nonce": start.nonce,
-        "verifier": start.code_verifier,
+        "expected": asdict(expected),
         "next": destination,
         "at": int(time.time()),
     }
-    return redirect(start.url)
+    return redirect(url)
 
 
 def _take_pending() -> dict | None:
@@ -108,12 +101,9 @@ def sso_callback():
     if pending is None or provider is None:
         log.warning("Municipal login refused: no login under way in this session")
         return _refused(FAILED)
-    settings = _settings(provider)
-    expected = client.Authorization("", pending["state"], pending["nonce"], pending["verifier"])
+    expected = client.Expected(**pending["expected"])
     try:
-        code = client.check_callback(expected, settings, request.args)
-        claims = client.id_token_claims(settings, expected, code)
-        login = services.log_in_with_claims(provider, claims)
+        login = services.finish_login(provider, expected, request.args.to_dict(), redirect_uri())
     except client.LoginRefused as error:
         log.warning("Municipal login at %s refused: %s", provider.issuer, error.reason)
         return _refused(FAILED)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from portal.accounts import services as account_services
 from portal.accounts.models import Invitation, Organisation, User
+from portal.accounts.sso import client
 from portal.accounts.sso.models import ExternalIdentity, IdentityProvider, split_domains
 from portal.core import audit
 from portal.core.dates import utcnow
@@ -91,7 +92,10 @@ def check_issuer(issuer: str) -> str:
     plain http only on this machine's loopback, and only where SSO_ALLOW_HTTP_LOOPBACK is on
     (development and the tests' provider)."""
     issuer = issuer.strip()
-    parts = urlsplit(issuer)
+    try:
+        parts = urlsplit(issuer)
+    except ValueError:  # "https://[::1" and the like
+        parts = urlsplit("")
     insecure_ok = current_app.config["SSO_ALLOW_HTTP_LOOPBACK"] and _is_loopback(
         parts.hostname or ""
     )
@@ -164,7 +168,9 @@ def save_identity_provider(
 def _email_claims(claims: dict) -> tuple[str, str]:
     """The verified address and its domain; an address the IdP did not verify links nothing."""
     email = str(claims.get("email") or "").strip().lower()
-    if not email or "@" not in email or claims.get("email_verified") is not True:
+    # Some IdPs send the flag as the string "true".
+    verified = claims.get("email_verified") in (True, "true")
+    if not email or "@" not in email or not verified:
         raise AccessRefused(
             _l(
                 "Kommunkontot har ingen bekräftad e-postadress. Be kommunens IT-avdelning om "
@@ -240,6 +246,29 @@ def _new_account(email: str, name: str, organisation_id: int, role: str) -> User
     db.session.flush()
     log.info("Account %s created at its first login with its municipal account", email)
     return user
+
+
+def client_settings(provider: IdentityProvider, redirect_uri: str) -> client.ClientSettings:
+    return client.ClientSettings(
+        provider.issuer, provider.client_id, provider.client_secret, redirect_uri
+    )
+
+
+def start_login(provider: IdentityProvider, redirect_uri: str) -> tuple[str, client.Expected]:
+    """The IdP's address to send the person to, and what its callback must answer. Raises
+    client.LoginRefused when the IdP cannot be reached or names another issuer."""
+    return client.authorization(client_settings(provider, redirect_uri))
+
+
+def finish_login(
+    provider: IdentityProvider, expected: client.Expected, args: dict, redirect_uri: str
+) -> SsoLogin:
+    """The IdP's callback (its query `args`) checked against `expected`, the code exchanged,
+    the ID token checked, and the person it names let in or not. Raises client.LoginRefused
+    (nothing the portal can trust) or AccessRefused (a person it may not let in)."""
+    settings = client_settings(provider, redirect_uri)
+    code = client.check_callback(expected, settings, args)
+    return log_in_with_claims(provider, client.id_token_claims(settings, expected, code))
 
 
 def log_in_with_claims(provider: IdentityProvider, claims: dict) -> SsoLogin:

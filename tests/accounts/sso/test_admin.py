@@ -110,6 +110,14 @@ def test_loopback_http_is_refused_unless_allowed(app, client, login_as):
     assert saved(organisation).issuer == "http://127.0.0.1:5113"
 
 
+def test_something_that_is_no_address_is_refused_as_issuer(client, login_as):
+    organisation = make_organisation()
+    login_as("admin")
+    response = client.post(page_of(organisation), data={**SETTINGS, "issuer": "https://[::1"})
+    assert "Skriv utfärdarens adress" in response.get_data(as_text=True)
+    assert saved(organisation) is None
+
+
 def test_something_that_is_no_domain_is_refused(client, login_as):
     organisation = make_organisation()
     login_as("admin")
