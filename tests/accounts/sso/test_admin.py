@@ -1,5 +1,6 @@
 """An admin's page for an organisation's login with municipal accounts."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.sso.models import IdentityProvider
@@ -110,29 +111,22 @@ def test_loopback_http_is_refused_unless_allowed(app, client, login_as):
     assert saved(organisation).issuer == "http://127.0.0.1:5113"
 
 
-def test_something_that_is_no_address_is_refused_as_issuer(client, login_as):
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"issuer": "https://[::1"}, "Skriv utfärdarens adress"),
+        ({"allowed_domains": "timra.se, timrå kommun"}, "timrå är ingen domän."),
+        ({"client_secret": ""}, "Fyll i klienthemligheten."),
+    ],
+    ids=["issuer-that-is-no-address", "domain-that-is-none", "new-idp-without-secret"],
+)
+def test_settings_that_cannot_work_are_refused_beside_their_field(
+    client, login_as, changes, message
+):
     organisation = make_organisation()
     login_as("admin")
-    response = client.post(page_of(organisation), data={**SETTINGS, "issuer": "https://[::1"})
-    assert "Skriv utfärdarens adress" in response.get_data(as_text=True)
-    assert saved(organisation) is None
-
-
-def test_something_that_is_no_domain_is_refused(client, login_as):
-    organisation = make_organisation()
-    login_as("admin")
-    response = client.post(
-        page_of(organisation), data={**SETTINGS, "allowed_domains": "timra.se, timrå kommun"}
-    )
-    assert "timrå är ingen domän." in response.get_data(as_text=True)
-    assert saved(organisation) is None
-
-
-def test_a_new_idp_needs_its_client_secret(client, login_as):
-    organisation = make_organisation()
-    login_as("admin")
-    response = client.post(page_of(organisation), data={**SETTINGS, "client_secret": ""})
-    assert "Fyll i klienthemligheten." in response.get_data(as_text=True)
+    response = client.post(page_of(organisation), data={**SETTINGS, **changes})
+    assert message in response.get_data(as_text=True)
     assert saved(organisation) is None
 
 
