@@ -201,9 +201,11 @@ ACCESS: dict[str, Route] = {
     ),
     "accounts.passkey_login_options": Route({"POST": Rule(PUBLIC, writes=False)}),
     "accounts.passkey_login": Route({"POST": Rule(PUBLIC, writes=False)}),
-    # The login with a municipal account: public; without an organisation whose login is on,
-    # or without a login under way, both send back to the login page.
-    "accounts.sso_login": Route({"POST": Rule(PUBLIC, writes=False)}),
+    # The login with a municipal account: public; for an organisation without one, or without
+    # a login under way, both send back to the login page.
+    "accounts.sso_login": Route(
+        {"GET": Rule(PUBLIC)}, url_values={"organisation_id": Sample("organisation")}
+    ),
     "accounts.sso_callback": Route({"GET": Rule(PUBLIC)}),
     # The second factor: the login's second step is public (without a half-done login it sends
     # to the password); enrolment and recovery codes belong to the logged-in person. Confirming

@@ -1,17 +1,16 @@
-"""Forms of the login with a municipal account: the admin's settings and the login button."""
+"""The admin's form for an organisation's login with municipal accounts."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import REQUIRED, optional_int
+from portal.core.forms import REQUIRED
 from portal.core.i18n import _l
 
 
@@ -41,12 +40,3 @@ class IdentityProviderForm(FlaskForm):
     )
     enabled = BooleanField(_l("Inloggning med kommunkonto är på"))
     submit = SubmitField(_l("Spara"))
-
-
-class SsoLoginForm(FlaskForm):
-    organisation_id = SelectField(
-        _l("Din organisation"),
-        coerce=optional_int,
-        validators=[DataRequired(_l("Välj din organisation."))],
-    )
-    submit = SubmitField(_l("Logga in med ditt kommunkonto"))

@@ -1,9 +1,10 @@
 """The login with a municipal account (/logga-in/kommunkonto and its callback) and the admin's
 page for an organisation's IdP.
 
-The person picks their organisation; the portal sends them to its IdP with a fresh state, nonce
-and PKCE verifier, kept in the (signed) session until the one callback they are good for. The
-callback is the same for every organisation: the state says which one it answers.
+The person picks their organisation (a link on the login page); the portal sends them to its IdP
+with a fresh state, nonce and PKCE verifier, kept in the (signed) session until the one callback
+they are good for. The callback is the same for every organisation: the session says which one
+it answers.
 """
 
 import logging
@@ -15,7 +16,6 @@ from flask_login import current_user
 
 from portal.accounts import bp
 from portal.accounts.admin import bp as admin_bp
-from portal.accounts.login_page import render_login, sso_login_form
 from portal.accounts.models import Organisation
 from portal.accounts.sessions import complete_login
 from portal.accounts.sso import client, services
@@ -33,6 +33,7 @@ PENDING_SECONDS = 10 * 60
 IDP_MFA = "idp_mfa"
 CALLBACK_PATH = "/logga-in/kommunkonto/callback"
 
+NO_LOGIN = _l("Organisationen har ingen inloggning med kommunkonto.")
 UNREACHABLE = _l("Det gick inte att nå kommunens inloggning. Försök igen om en stund.")
 FAILED = _l(
     "Inloggningen med kommunkonto misslyckades eller har gått ut. Försök igen, eller logga in "
@@ -53,27 +54,22 @@ def _refused(message):
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/logga-in/kommunkonto", methods=["POST"])
+@bp.route("/logga-in/kommunkonto/<id:organisation_id>")
 @limiter.limit("30 per minute")
-def sso_login():
+def sso_login(organisation_id: int):
+    """Off to the organisation's IdP. A GET (a link on the login page), which changes nothing
+    but the session's login under way."""
     destination = safe_next(request.args.get("next"), url_for("main.index"))
     if current_user.is_authenticated:
         return redirect(destination)
-    form = sso_login_form(submitted=True)
-    if form is None:  # no organisation has its login on (any more)
-        return redirect(url_for("accounts.login"))
-    if not form.validate_on_submit():
-        return render_login(sso_form=form, status=400)
-    provider = services.enabled_provider(form.organisation_id.data)
+    provider = services.enabled_provider(organisation_id)
     if provider is None:
-        form.organisation_id.errors = [str(_l("Välj din organisation."))]
-        return render_login(sso_form=form, status=400)
+        return _refused(NO_LOGIN)
     try:
         url, expected = services.start_login(provider, redirect_uri())
     except client.LoginRefused as error:
         log.warning("Municipal login of %s unreachable: %s", provider.issuer, error.reason)
-        form.form_errors.append(str(UNREACHABLE))
-        return render_login(sso_form=form, status=502)
+        return _refused(UNREACHABLE)
     session[PENDING_KEY] = {
         "org": provider.organisation_id,
         "expected": asdict(expected),

@@ -14,7 +14,7 @@ from tests.factories import give_totp, make_invitation_token, make_organisation,
 FAILED = "Inloggningen med kommunkonto misslyckades eller har gått ut."
 
 
-def connect(idp, domains: str = "timra.se", **fields) -> IdentityProvider:
+def connect(idp, domains: str = "timra.se", enabled: bool = True) -> IdentityProvider:
     """Timrå bibliotek with its IdP: the test provider, with the portal's client."""
     organisation = make_organisation("Timrå bibliotek")
     provider = IdentityProvider(
@@ -23,8 +23,7 @@ def connect(idp, domains: str = "timra.se", **fields) -> IdentityProvider:
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         allowed_domains=domains,
-        enabled=True,
-        **fields,
+        enabled=enabled,
     )
     db.session.add(provider)
     db.session.commit()
@@ -32,8 +31,9 @@ def connect(idp, domains: str = "timra.se", **fields) -> IdentityProvider:
 
 
 def start(client, provider, next_path: str | None = None):
-    url = "/logga-in/kommunkonto" + (f"?next={next_path}" if next_path else "")
-    return client.post(url, data={"organisation_id": provider.organisation_id})
+    """The organisation's link on the login page."""
+    url = f"/logga-in/kommunkonto/{provider.organisation_id}"
+    return client.get(url + (f"?next={next_path}" if next_path else ""))
 
 
 def callback_for(client, idp, provider, email: str, **account) -> str:
@@ -62,10 +62,11 @@ def user_count() -> int:
 
 
 def test_login_page_offers_the_municipal_account_of_organisations_with_an_idp(client, idp):
-    connect(idp)
-    page = client.get("/logga-in").get_data(as_text=True)
+    provider = connect(idp)
+    page = client.get("/logga-in?next=/nyheter").get_data(as_text=True)
     assert "Logga in med ditt kommunkonto" in page
-    assert "Timrå bibliotek" in page
+    link = f'href="/logga-in/kommunkonto/{provider.organisation_id}?next=/nyheter">Timrå bibliotek'
+    assert link in page
 
 
 def test_a_person_of_an_allowed_domain_gets_a_member_account_and_is_logged_in(client, idp):
@@ -211,9 +212,12 @@ def test_an_idp_that_does_not_answer_is_said_so_on_the_login_page(client, idp):
     provider = connect(idp)
     provider.issuer = "http://127.0.0.1:1"  # nothing listens on port 1
     db.session.commit()
-    response = start(client, provider)
-    assert response.status_code == 502
-    assert "Det gick inte att nå kommunens inloggning." in response.get_data(as_text=True)
+    assert_refused(client, start(client, provider), "Det gick inte att nå kommunens inloggning.")
+
+
+def test_an_organisation_whose_login_is_off_sends_back_to_the_login_page(client, idp):
+    provider = connect(idp, enabled=False)
+    assert_refused(client, start(client, provider), "Organisationen har ingen inloggning")
 
 
 def test_the_person_comes_back_to_the_page_they_asked_for(client, idp):
