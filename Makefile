@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PATH := $(abspath $(BIN)):$(PATH)
 
+# The tests' real OpenID provider (tests/oidc/provider.mjs, the npm package oidc-provider).
+OIDC_PROVIDER := tests/oidc
+OIDC_MODULES := $(OIDC_PROVIDER)/node_modules/.package-lock.json
+
 .PHONY: install run test lint format translations extract-messages lock bench proof proof-matrix clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -44,7 +48,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install lint
+$(OIDC_MODULES): $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund
+
+test: install lint $(OIDC_MODULES)
 	$(PY) -m pytest -n 2 --durations=25
 
 # The deployment as docker-compose.yml defines it, without Docker, and people's journeys over

@@ -161,6 +161,12 @@ class Config:
             for role in env("MFA_REQUIRED_ROLES", "admin,staff").split(",")
             if role.strip()
         )
+        # Login with a municipal account (OpenID Connect, portal/accounts/sso/): how long an
+        # IdP's discovery document and keys are kept, and whether an issuer may be plain http
+        # on this machine's loopback (development and the tests' own provider; never in
+        # production).
+        self.SSO_METADATA_CACHE_SECONDS = env_int("SSO_METADATA_CACHE_SECONDS", 300)
+        self.SSO_ALLOW_HTTP_LOOPBACK = env_bool("SSO_ALLOW_HTTP_LOOPBACK")
         # The open form for reporting an accessibility barrier: posts per IP address.
         self.BARRIER_REPORT_LIMIT = env("BARRIER_REPORT_LIMIT", "10 per hour")
 
@@ -197,6 +203,7 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SECURE = True
         self.REMEMBER_COOKIE_SECURE = True
         self.HSTS = True
+        self.SSO_ALLOW_HTTP_LOOPBACK = False
 
     def check(self) -> None:
         """Refuse a missing, development or short secret key: it signs every session."""
@@ -223,6 +230,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SERVER_NAME = None
         self.PORTAL_BASE_URL = "http://portal.test"
+        self.SSO_ALLOW_HTTP_LOOPBACK = True
         # Tests see every change on the statistics page at once, unless a test says otherwise.
         self.STATISTICS_MAX_AGE_SECONDS = 0
 

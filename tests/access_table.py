@@ -220,6 +220,12 @@ ACCESS: dict[str, Route] = {
     ),
     "accounts.passkey_login_options": Route({"POST": Rule(PUBLIC, writes=False)}),
     "accounts.passkey_login": Route({"POST": Rule(PUBLIC, writes=False)}),
+    # The login with a municipal account: public; for an organisation without one, or without
+    # a login under way, both send back to the login page.
+    "accounts.sso_login": Route(
+        {"GET": Rule(PUBLIC)}, url_values={"organisation_id": Sample("organisation")}
+    ),
+    "accounts.sso_callback": Route({"GET": Rule(PUBLIC)}),
     # The second factor: the login's second step is public (without a half-done login it sends
     # to the password); enrolment and recovery codes belong to the logged-in person. Confirming
     # needs the app's code, which the table cannot know, and new recovery codes are shown in
@@ -283,6 +289,22 @@ ACCESS: dict[str, Route] = {
     ),
     "admin.edit_organisation": Route(
         {"GET": Rule(ADMIN_ONLY), "POST": Rule(ADMIN_ONLY, form=NEW_ORGANISATION)},
+        url_values={"organisation_id": Sample("organisation")},
+    ),
+    "admin.identity_provider": Route(
+        {
+            "GET": Rule(ADMIN_ONLY),
+            "POST": Rule(
+                ADMIN_ONLY,
+                form={
+                    "issuer": "https://login.microsoftonline.com/tenant-id/v2.0",
+                    "client_id": "portal",
+                    "client_secret": "a client secret",
+                    "allowed_domains": "timra.se",
+                    "enabled": "y",
+                },
+            ),
+        },
         url_values={"organisation_id": Sample("organisation")},
     ),
     # A project's economy: every logged-in user reads it, editors (staff, admin, lead, team) write.

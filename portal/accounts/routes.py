@@ -11,13 +11,12 @@ from portal.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from portal.accounts.mfa import services as mfa
-from portal.accounts.passkeys.forms import login_form as passkey_login_form
+from portal.accounts.login_page import render_login
 from portal.accounts.passkeys.routes import render_profile
 from portal.accounts.sessions import (
+    complete_login,
     current_session_id,
     end_current_session,
-    hold_for_second_factor,
     refresh_login,
     start_session,
 )
@@ -37,23 +36,15 @@ def login():
         return redirect(destination)
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user and mfa.has_second_factor(user):
-            hold_for_second_factor(user, destination)
-            return redirect(url_for("accounts.second_factor"))
         if user:
-            services.record_login(user)
-            start_session(user)
+            target = complete_login(user, destination)
             db.session.commit()
-            if mfa.must_enrol(user):
-                return redirect(url_for("accounts.two_factor"))
-            return redirect(destination)
+            return redirect(target)
         mark_login_failed()
         services.record_failed_login(form.email.data, client_address())
         db.session.commit()
         form.form_errors.append(str(_l("Fel e-postadress eller lösenord.")))
-    return render_template(
-        "accounts/login.html", form=form, passkey_form=passkey_login_form(formdata=None)
-    )
+    return render_login(form=form)
 
 
 @bp.route("/logga-ut", methods=["POST"])

@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from portal.accounts import bp, services
+from portal.accounts.mfa import services as mfa
 from portal.accounts.models import User, UserSession
 from portal.accounts.tokens import hash_token
 from portal.core.i18n import _l
@@ -79,6 +80,21 @@ def start_session(user: User, second_factor: str = "none") -> None:
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
+
+
+def complete_login(user: User, destination: str, second_factor: str | None = None) -> str:
+    """The first factor passed (a password, a municipal account): where the person goes now.
+    `second_factor` names a second factor already passed elsewhere (an IdP that did MFA), which
+    logs in at once. Without one, a person who has a second factor is held for it, and one whose
+    role must have one but has none is logged in and sent to enrolment. The caller commits."""
+    if second_factor is None and mfa.has_second_factor(user):
+        hold_for_second_factor(user, destination)
+        return url_for("accounts.second_factor")
+    services.record_login(user)
+    start_session(user, second_factor or mfa.NO_SECOND_FACTOR)
+    if second_factor is None and mfa.must_enrol(user):
+        return url_for("accounts.two_factor")
+    return destination
 
 
 def passed_second_factor(method: str) -> None:

@@ -33,6 +33,7 @@ from portal.accounts.models import (
     User,
     UserSession,
 )
+from portal.accounts.sso.models import ExternalIdentity
 from portal.calendar.models import DeadlineReminder, Event
 from portal.core import audit
 from portal.core.audit import AuditEntry
@@ -73,6 +74,8 @@ PERSONAL_ROWS: tuple[Column, ...] = (
     TotpFactor.__table__.c.user_id,
     RecoveryCode.__table__.c.user_id,
     ApiToken.__table__.c.user_id,
+    # The links to municipal accounts: erased, the IdP's person no longer logs in here.
+    ExternalIdentity.__table__.c.user_id,
 )
 
 # References kept: the work done for the authority, shown under the anonymised name.

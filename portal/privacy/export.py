@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import FeedToken, Invitation, Passkey, User, UserSession
+from portal.accounts.sso.models import ExternalIdentity
 from portal.calendar.models import Event
 from portal.core.audit import AuditEntry
 from portal.core.dates import utcnow
@@ -117,6 +118,13 @@ def personal_data(user: User, versions: list[DocumentVersion] | None = None) -> 
         "api_tokens": [
             _row(row, "name", "scope", "created_at", "expires_at", "last_used_at", "revoked_at")
             for row in _rows(ApiToken, ApiToken.user_id == user.id, ApiToken.id)
+        ],
+        # The municipal accounts linked to this one: the IdP and the IdP's name for the person.
+        "external_identities": [
+            _row(row, "issuer", "subject", "created_at", "last_login_at")
+            for row in _rows(
+                ExternalIdentity, ExternalIdentity.user_id == user.id, ExternalIdentity.id
+            )
         ],
         "news_items": [
             _row(row, "id", "title", "body", "status", "publish_at", "created_at", "updated_at")

@@ -10,6 +10,7 @@ from portal.accounts import services as account_services
 from portal.accounts.api_tokens.models import ApiToken
 from portal.accounts.mfa.models import RecoveryCode, TotpFactor
 from portal.accounts.models import Invitation, Passkey, User
+from portal.accounts.sso.models import ExternalIdentity
 from portal.calendar.models import Event
 from portal.core.dates import utcnow
 from portal.documents.models import Document
@@ -98,6 +99,11 @@ def make_person(admin: User | None = None) -> Person:
             transports="internal",
             user_handle="asas-handle",
             name="Åsas jobbdator",
+        )
+    )
+    db.session.add(
+        ExternalIdentity(
+            user_id=user.id, issuer="https://login.timra.example/v2.0", subject="asas-sub"
         )
     )
     db.session.add(

@@ -191,3 +191,14 @@ def test_the_zip_says_the_second_factor_is_on_without_its_secrets(client, login_
     assert len(second_factor["recovery_codes"]) == 1
     raw = archive.read("uppgifter.json").decode()
     assert "ASASHEMLIGANYCKEL" not in raw and "asas-kodhash" not in raw
+
+
+def test_the_zip_lists_the_linked_municipal_accounts(client, login_as):
+    person = make_person()  # linked to one at https://login.timra.example/v2.0
+    login_as(user=person.user)
+    archive = download(client)
+    [identity] = data_of(archive)["external_identities"]
+    assert (identity["issuer"], identity["subject"]) == (
+        "https://login.timra.example/v2.0",
+        "asas-sub",
+    )

@@ -12,7 +12,8 @@ from portal.accounts import bp
 from portal.accounts import services as account_services
 from portal.accounts.api_tokens import services as api_token_services
 from portal.accounts.api_tokens.forms import api_token_form as make_api_token_form
-from portal.accounts.forms import LoginForm, ProfileForm
+from portal.accounts.forms import ProfileForm
+from portal.accounts.login_page import render_login
 from portal.accounts.models import Passkey
 from portal.accounts.passkeys import ceremony, services
 from portal.accounts.passkeys.forms import login_form, registration_form
@@ -109,6 +110,4 @@ def passkey_login():
             return redirect(destination)
         db.session.rollback()
         passkey_form.form_errors.append(str(LOGIN_FAILED))
-    return render_template(
-        "accounts/login.html", form=LoginForm(formdata=None), passkey_form=passkey_form
-    )
+    return render_login(passkey_form=passkey_form)
