@@ -7,12 +7,13 @@ the row a new random `token`, which the login's one query per page brings along
 (`token_column`, portal/accounts/sessions.py). The row is read again only when the token is one
 this process has not seen; a token that is random, not counted up, cannot come back after a
 rolled-back import with other words behind it. Without a logged-in person (the login page, the
-worker sending emails) the row is read once per application context."""
+worker sending emails) the row is read once per request or application context (a worker's
+task)."""
 
 import secrets
 from typing import NamedTuple
 
-from flask import g
+from flask import g, has_request_context
 from sqlalchemy import BigInteger, Column, Integer, String, Table, select
 
 from portal.extensions import db
@@ -68,14 +69,20 @@ def region_footer() -> str:
 
 
 def _read() -> RegionIdentity:
-    row = db.session.execute(
-        select(
-            region_settings.c.short_name,
-            region_settings.c.email_sender_name,
-            region_settings.c.footer_text,
-            region_settings.c.token,
-        ).limit(1)
-    ).first()
+    """In a request through the request's session; elsewhere (the worker building a batch of
+    emails) on a connection of its own, handed back at once, so that sending holds no session
+    transaction open: a database restart mid-batch then breaks nothing of the caller's."""
+    statement = select(
+        region_settings.c.short_name,
+        region_settings.c.email_sender_name,
+        region_settings.c.footer_text,
+        region_settings.c.token,
+    ).limit(1)
+    if has_request_context():
+        row = db.session.execute(statement).first()
+    else:
+        with db.engine.connect() as connection:
+            row = connection.execute(statement).first()
     if row is None:
         return NOTHING_IMPORTED
     identity = RegionIdentity(row.short_name, row.email_sender_name, row.footer_text)
