@@ -1,5 +1,6 @@
 """`flask --app wsgi portal import-region FILE.toml`."""
 
+import logging
 from pathlib import Path
 
 import click
@@ -7,6 +8,8 @@ import click
 from portal.extensions import db
 from portal.regions.schema import RegionFileError, read_region
 from portal.regions.services import apply_region
+
+log = logging.getLogger(__name__)
 
 
 @click.command("import-region")
@@ -30,6 +33,12 @@ def import_region_command(file: Path):
     except Exception:
         db.session.rollback()
         raise
+    log.info(
+        "Region %s imported from %s: %s changes", region.county_library.name, file, len(changes)
+    )
     for change in changes:
         click.echo(change)
-    click.echo(f"{len(changes)} ändringar." if changes else "Inget ändrat.")
+    if not changes:
+        click.echo("Inget ändrat.")
+    else:
+        click.echo(f"{len(changes)} ändring{'' if len(changes) == 1 else 'ar'}.")

@@ -11,6 +11,7 @@ import re
 
 HEADER = re.compile(r"^\s*(\[\[|\[)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 KEY = re.compile(r'^\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.*)$')
+ENCLOSED = re.compile(r"(\[\d+\]|\.[^.\[\]]+)$")  # the last item or key of a path
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
@@ -25,11 +26,11 @@ def field_lines(text: str) -> dict[str, int]:
     depth = 0
     in_string = False
     for number, raw in enumerate(text.splitlines(), start=1):
-        if raw.count('"""') % 2 or raw.count("'''") % 2:
-            in_string = not in_string
+        opens_or_closes = raw.count('"""') % 2 == 1 or raw.count("'''") % 2 == 1
+        if in_string:  # inside a multi-line string: nothing here is a key
+            in_string = not opens_or_closes
             continue
-        if in_string:
-            continue
+        in_string = opens_or_closes  # the key before `"""` still counts, below
         line = STRING.sub('""', raw).split("#", 1)[0]
         if array is not None:
             if depth == 1 and line.strip() and not line.strip().startswith("]"):
@@ -57,13 +58,12 @@ def field_lines(text: str) -> dict[str, int]:
 
 def line_of(lines: dict[str, int], path: str) -> int | None:
     """The line of `path`, else of the nearest enclosing field the scan placed."""
-    while path:
-        if path in lines:
-            return lines[path]
-        path = re.sub(r"(\[\d+\]|\.[^.\[\]]+)$", "", path)
-        if "." not in path and "[" not in path:
-            return lines.get(path)
-    return None
+    while path not in lines:
+        shorter = ENCLOSED.sub("", path)
+        if shorter == path:
+            return None
+        path = shorter
+    return lines[path]
 
 
 def _table_path(is_array: bool, dotted: str, counts: dict[str, int]) -> str:

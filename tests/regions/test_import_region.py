@@ -151,10 +151,18 @@ def test_a_wrong_file_names_file_line_and_field_in_swedish_and_writes_nothing(
             "rad 140, fält plan_period.goal_areas[2].name: målområdet ”Läsfrämjande för alla "
             "åldrar” finns redan (plan_period.goal_areas[1])",
         ),
-        ("[[plan_period.goal_areas]]", "[[plan_period.goal_area]]", "okänt fält"),
-        ("a = 1", "", ""),
-    ][:4],
-    ids=["dates", "funder", "duplicate", "typo"],
+        (
+            'scb_code = "2305"',
+            'scb_code = "2303"',
+            "fält municipalities[2].scb_code: SCB-koden ”2303” finns redan (municipalities[1])",
+        ),
+        (
+            "[[plan_period.goal_areas]]",
+            "[[plan_period.goal_area]]",
+            "fält plan_period.goal_area: okänt fält",
+        ),
+    ],
+    ids=["dates", "funder", "duplicate goal area", "duplicate code", "typo"],
 )
 def test_each_kind_of_mistake_is_named(app, import_region, tmp_path, old, new, message):
     result = import_region(edited(tmp_path, old, new))
@@ -188,7 +196,7 @@ def test_a_changed_field_is_all_that_changes(app, import_region, tmp_path):
     assert result.output.splitlines() == [
         "Ändrat: kontakten anders.olofsson@lansstyrelsen-z.example.org hos Länsstyrelsen "
         "Jämtlands län, phone",
-        "1 ändringar.",
+        "1 ändring.",
     ]
     contact = db.session.scalar(
         select(FunderContact).where(FunderContact.name == "Anders Olofsson")
