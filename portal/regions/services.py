@@ -47,14 +47,9 @@ def apply_region(region: schema.Region) -> Changes:
             "municipality_name": municipality.name,
             "municipality_code": municipality.scb_code,
         }
-        if library.contact_email:
-            values["contact_email"] = library.contact_email
-        organisation(library.name, organisations, changes, **values)
+        organisation(library.name, organisations, changes, **values, **_email(library))
     for partner in region.partners:
-        values = {"kind": partner.kind}
-        if partner.contact_email:
-            values["contact_email"] = partner.contact_email
-        organisation(partner.name, organisations, changes, **values)
+        organisation(partner.name, organisations, changes, kind=partner.kind, **_email(partner))
     for funder in region.funders:
         apply_funder(
             funder, organisation(funder.name, organisations, changes, kind="funder"), changes
@@ -65,6 +60,11 @@ def apply_region(region: schema.Region) -> Changes:
     apply_report_templates(region.report_templates, organisations, changes)
     db.session.flush()
     return changes
+
+
+def _email(spec: schema.Library | schema.Partner) -> dict[str, str]:
+    """A contact address the file gives; one it leaves out is left as an admin set it."""
+    return {"contact_email": spec.contact_email} if spec.contact_email else {}
 
 
 def apply_county_library(
@@ -126,15 +126,9 @@ def organisation(
 
 
 def apply_funder(spec: schema.Funder, funder: Organisation, changes: Changes) -> None:
+    query = select(FunderContact).where(FunderContact.organisation_id == funder.id)
     existing = (
-        {
-            contact.email: contact
-            for contact in db.session.scalars(
-                select(FunderContact).where(FunderContact.organisation_id == funder.id)
-            )
-        }
-        if funder.id
-        else {}
+        {contact.email: contact for contact in db.session.scalars(query)} if funder.id else {}
     )
     for contact in spec.contacts:
         values = {
