@@ -171,6 +171,16 @@ def test_each_kind_of_mistake_is_named(app, import_region, tmp_path, old, new, m
     assert counts()["Organisation"] == 0
 
 
+def test_a_plan_without_goal_areas_is_refused(app, import_region, tmp_path):
+    text = JAMTLAND.read_text("utf-8")
+    areas = text[text.index("[[plan_period.goal_areas]]") : text.index("[[report_templates]]")]
+    result = import_region(edited(tmp_path, areas, ""))
+    assert result.exit_code == 1
+    assert (
+        "fält plan_period.goal_areas: minst en [[plan_period.goal_areas]] behövs" in result.output
+    )
+
+
 def test_a_file_that_is_not_toml_names_its_line(app, import_region, tmp_path):
     result = import_region(edited(tmp_path, 'scb_code = "2303"', "scb_code = 2303-"))
     assert result.exit_code == 1
