@@ -14,9 +14,11 @@ from portal.core.tasks import record_worker_heartbeat
 from portal.core.worker_health import last_heartbeat, worker_is_consuming
 from portal.demo import load_demo
 from portal.extensions import db
+from portal.regions.cli import import_region_command
 from portal.search.index import rebuild_index
 
 portal_cli = AppGroup("portal", help="Portalens kommandon.")
+portal_cli.add_command(import_region_command)
 
 # Prints an app's current code from its key, for those without an authenticator app at hand.
 CURRENT_CODE_COMMAND = ".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{key}').now())\""

@@ -21,6 +21,7 @@ from portal.accounts.models import User, UserSession
 from portal.accounts.tokens import hash_token
 from portal.core.i18n import _l
 from portal.core.read_cache import remember_version, version_column
+from portal.core.region_identity import remember_token, token_column
 from portal.extensions import db, login_manager
 
 # The last-seen time is rewritten at most once a minute, not on every request: an unchanged
@@ -41,13 +42,14 @@ login_manager.login_message_category = "info"
 def load_user(user_id: str) -> User | None:
     """The user, if the cookie's session is live: its row not ended, its version current.
     One query, which every page runs anyway, checks the session and brings along the read
-    cache's data version (portal/core/read_cache.py)."""
+    cache's data version (portal/core/read_cache.py) and the region's token
+    (portal/core/region_identity.py)."""
     raw_id, _, version = user_id.partition(":")
     session_id = session.get("sid")
     if not raw_id.isdigit() or not version.isdigit() or not isinstance(session_id, str):
         return None
     found = db.session.execute(
-        select(User, version_column())
+        select(User, version_column(), token_column())
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == int(raw_id),
@@ -57,8 +59,9 @@ def load_user(user_id: str) -> User | None:
     ).first()
     if found is None:
         return None
-    user, data_version = found
+    user, data_version, region_token = found
     remember_version(data_version)
+    remember_token(region_token)
     if not user.active or user.session_version != int(version):
         return None
     return user

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from portal.core.dates import local_time
 from portal.core.markdown import markdown_excerpt, markdown_html, markdown_text
 from portal.core.numbers import format_file_size, format_money, format_number, format_percent
+from portal.core.region_identity import region_footer
 
 
 def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) -> None:
@@ -23,4 +24,5 @@ def register_template_filters(app: Flask, feature_globals: dict[str, Callable]) 
     app.jinja_env.filters["excerpt"] = markdown_excerpt
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["region_footer"] = region_footer
     app.jinja_env.globals.update(feature_globals)

@@ -1,5 +1,4 @@
-"""The demo's organisations, its one account per role and the funders' contacts
-(data/accounts.toml)."""
+"""The demo's one account per role (regions/demo/accounts.toml)."""
 
 from typing import Any
 
@@ -10,7 +9,6 @@ from portal.accounts.models import Organisation, User
 from portal.accounts.passwords import hash_password
 from portal.demo.datafiles import read
 from portal.extensions import db
-from portal.projects.models import FunderContact
 
 
 def demo_users() -> list[dict[str, Any]]:
@@ -21,22 +19,6 @@ def demo_users() -> list[dict[str, Any]]:
 
 def demo_email(role: str) -> str:
     return next(user["email"] for user in demo_users() if user["role"] == role)
-
-
-def load_organisations() -> dict[str, Organisation]:
-    """Every organisation by name, the demo's added where missing."""
-    by_name = {org.name: org for org in db.session.scalars(select(Organisation))}
-    for spec in read("accounts")["organisations"]:
-        if spec["name"] not in by_name:
-            by_name[spec["name"]] = Organisation(
-                name=spec["name"],
-                kind=spec["kind"],
-                municipality_name=spec.get("municipality"),
-                municipality_code=spec.get("code"),
-                contact_email=spec.get("contact_email"),
-            )
-            db.session.add(by_name[spec["name"]])
-    return by_name
 
 
 def load_users(organisations: dict[str, Organisation]) -> None:
@@ -55,21 +37,3 @@ def load_users(organisations: dict[str, Organisation]) -> None:
             db.session.add(user)
         if spec.get("totp_secret") and totp_factor(user) is None:
             set_known_totp(user, spec["totp_secret"])
-
-
-def load_funder_contacts(organisations: dict[str, Organisation]) -> None:
-    """The demo funders' contacts; an address that is already there is left as it is."""
-    existing = set(db.session.scalars(select(FunderContact.email)))
-    for spec in read("accounts")["funder_contacts"]:
-        if spec["email"] in existing:
-            continue
-        db.session.add(
-            FunderContact(
-                organisation=organisations[spec["funder"]],
-                name=spec["name"],
-                email=spec["email"],
-                role=spec["role"],
-                phone=spec["phone"],
-                receives_reports=spec["receives_reports"],
-            )
-        )

@@ -1,5 +1,5 @@
 """What the demo's people have written: news, calendar events, documents and a draft report
-(data/news.toml, data/events.toml, data/documents.toml, data/reports.toml)."""
+(regions/demo/news.toml, events.toml, documents.toml and reports.toml)."""
 
 import io
 from datetime import date

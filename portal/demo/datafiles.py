@@ -1,17 +1,18 @@
-"""The demo's data files, data/*.toml, and the dates in them that count from today."""
+"""The demo's data files, regions/demo/*.toml, and the dates in them that count from today."""
 
 import tomllib
 from datetime import date, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 from portal.core.dates import STOCKHOLM, utcnow
+from portal.regions import REGIONS_DIR
+
+DEMO_DIR = REGIONS_DIR / "demo"
 
 
 def read(name: str) -> dict[str, Any]:
-    """data/<name>.toml, read from the installed package (setuptools ships it as package data)."""
-    text = resources.files(__package__).joinpath("data", f"{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    """regions/demo/<name>.toml."""
+    return tomllib.loads((DEMO_DIR / f"{name}.toml").read_text("utf-8"))
 
 
 def day(value: date | int, today: date) -> date:

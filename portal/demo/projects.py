@@ -1,8 +1,8 @@
-"""The regional library plans (2015–2017, ended, and the current one, dated from the day the
-demo is loaded), their goal areas, the target groups and the demo projects with their financing,
-milestones, updates and indicators (data/plan.toml, data/projects.toml)."""
+"""The demo's region, its regional library plans (2015–2017, ended, and the region file's
+current one, dated from the day the demo is loaded) and the demo projects with their financing,
+milestones, updates and indicators (regions/demo/plan.toml, regions/demo/projects.toml)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,9 @@ from portal.projects.models import (
     ReportDeadline,
     TargetGroup,
 )
+from portal.regions import REGIONS_DIR
+from portal.regions.schema import read_region
+from portal.regions.services import apply_region
 
 
 @dataclass
@@ -45,12 +48,32 @@ class Names:
         return day(value, self.today)
 
 
-def load_plan(organisations: dict[str, Organisation], today: date) -> None:
-    """The plan periods, their goal areas, the target groups and the demo projects."""
+def load_region(today: date) -> dict[str, Organisation]:
+    """The region file plan.toml names, imported as `portal import-region` would, but with its
+    plan dated from the day of loading (so the demo's projects are always running); returns
+    every organisation by name."""
     plan = read("plan")
-    areas = {}
+    region = read_region(REGIONS_DIR / plan["region"])
+    current = plan["current_plan"]
+    first, last = (today.year + offset for offset in current["years"])
+    dated = replace(
+        region.plan_period,
+        name=current["name"].format(first=first, last=last),
+        starts_on=date(first, 1, 1),
+        ends_on=date(last, 12, 31),
+    )
+    apply_region(replace(region, plan_period=dated))
+    return {org.name: org for org in db.session.scalars(select(Organisation))}
+
+
+def load_plan(organisations: dict[str, Organisation], today: date) -> None:
+    """The demo's earlier plans and their goal areas, and the demo projects (the region's
+    current plan is under the key plan.toml gives it)."""
+    plan = read("plan")
+    current = db.session.scalar(select(PlanPeriod).where(PlanPeriod.is_current))
+    areas = {(plan["current_plan"]["key"], area.name): area for area in current.goal_areas}
     for spec in plan["plan_periods"]:
-        period = load_plan_period(spec, today)
+        period = load_plan_period(spec)
         for area in period.goal_areas:
             areas[spec["key"], area.name] = area
         for position, area in enumerate(spec["goal_areas"], start=1):
@@ -63,10 +86,6 @@ def load_plan(organisations: dict[str, Organisation], today: date) -> None:
                 )
                 db.session.add(areas[spec["key"], area["name"]])
     groups = {group.name: group for group in db.session.scalars(select(TargetGroup))}
-    for position, group_name in enumerate(plan["target_groups"], start=1):
-        if group_name not in groups:
-            groups[group_name] = TargetGroup(name=group_name, position=position)
-            db.session.add(groups[group_name])
     db.session.flush()
     users = {user.email: user for user in db.session.scalars(select(User))}
     names = Names(areas, groups, organisations, users, today)
@@ -76,26 +95,11 @@ def load_plan(organisations: dict[str, Organisation], today: date) -> None:
             db.session.add(build_project(spec, names))
 
 
-def load_plan_period(spec: dict[str, Any], today: date) -> PlanPeriod:
-    """The plan period of `spec`, added unless there is one of its name. A plan given in `years`
-    from the year of loading runs from the first January to the last December of those years.
-    Marked current when the data says so and the portal has no current plan yet."""
-    if "years" in spec:
-        first, last = (today.year + offset for offset in spec["years"])
-        starts_on, ends_on = date(first, 1, 1), date(last, 12, 31)
-    else:
-        first, last = spec["starts_on"].year, spec["ends_on"].year
-        starts_on, ends_on = spec["starts_on"], spec["ends_on"]
-    name = spec["name"].format(first=first, last=last)
-    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.name == name))
+def load_plan_period(spec: dict[str, Any]) -> PlanPeriod:
+    """The earlier plan period of `spec`, added unless there is one of its name."""
+    period = db.session.scalar(select(PlanPeriod).where(PlanPeriod.name == spec["name"]))
     if period is None:
-        has_current = db.session.scalar(select(PlanPeriod.id).where(PlanPeriod.is_current))
-        period = PlanPeriod(
-            name=name,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            is_current=spec.get("current", False) and has_current is None,
-        )
+        period = PlanPeriod(name=spec["name"], starts_on=spec["starts_on"], ends_on=spec["ends_on"])
         db.session.add(period)
     return period
 

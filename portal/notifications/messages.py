@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 
+from portal.core.region_identity import current_identity
 from portal.notifications.models import OutboundEmail
 
 # An outbox row, or the batch sender's copy of its columns (outbox.claimed_rows).
@@ -57,7 +58,7 @@ def build_message(row: EmailRow) -> Message:
             message.attach(part)
     else:
         message = body
-    message["From"] = _address_header(current_app.config["MAIL_FROM"])
+    message["From"] = from_header()
     message["To"] = row.recipient
     subject = Header(row.subject, UTF8_QP) if not row.subject.isascii() else row.subject
     message["Subject"] = subject  # type: ignore[assignment]  # compat32 takes a Header too
@@ -83,7 +84,7 @@ def message_bytes(row: EmailRow) -> bytes:
         return build_message(row).as_bytes(policy=HEADER_POLICY.clone(linesep="\r\n"))
     boundary = f"=_{secrets.token_hex(16)}"
     headers = [
-        f"From: {_address_header(current_app.config['MAIL_FROM'])}",
+        f"From: {from_header()}",
         f"To: {row.recipient}",
         f"Subject: {_header_text(row.subject)}",
         f"Date: {_date_header(row.created_at)}",
@@ -124,10 +125,16 @@ def _quoted_printable(text: str) -> str:
     return encoded.decode("ascii").replace("\n", "\r\n")
 
 
+def from_header() -> str:
+    """MAIL_FROM's address under the name the region's file gives its emails, if imported
+    (portal/core/region_identity.py), else under MAIL_FROM's own name."""
+    return _address_header(current_app.config["MAIL_FROM"], current_identity().email_sender_name)
+
+
 @lru_cache(maxsize=16)
-def _address_header(value: str) -> str:
+def _address_header(value: str, sender_name: str = "") -> str:
     name, address = parseaddr(value)
-    return formataddr((name, address), charset="utf-8")
+    return formataddr((sender_name or name, address), charset="utf-8")
 
 
 def refusal(row: EmailRow) -> str | None:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "admin@lansbiblioteket.example"
 ADMIN_PASSWORD = "demo-admin-hoga-kusten"
-# The demo's county library's contact address (portal/demo/data/accounts.toml).
+# The demo's county library's contact address (regions/vasternorrland.toml).
 COUNTY_LIBRARY = "lansbiblioteket@lansbiblioteket.example"
 LONG_PAGE_TABS = 80
 

@@ -1,10 +1,7 @@
-"""The demo's data files: shipped with the package, and their dates of today read from the day
-the demo is loaded."""
+"""The demo's data files (regions/demo/): their dates of today read from the day the demo is
+loaded."""
 
-import tomllib
 from datetime import UTC, date, datetime, timedelta
-from fnmatch import fnmatch
-from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -19,17 +16,6 @@ from portal.extensions import db
 from portal.news.models import NewsItem
 from portal.projects.dashboard import projects_for_dashboard
 from portal.projects.models import PlanPeriod, Project
-
-ROOT = Path(__file__).parents[2]
-DEMO = ROOT / "portal" / "demo"
-
-
-def test_every_demo_data_file_is_package_data_so_an_install_has_it():
-    settings = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    patterns = settings["tool"]["setuptools"]["package-data"]["portal.demo"]
-    files = [path.relative_to(DEMO).as_posix() for path in (DEMO / "data").iterdir()]
-    assert files
-    assert [name for name in files if not any(fnmatch(name, p) for p in patterns)] == []
 
 
 @freeze_time("2031-05-20 10:00:00")
