@@ -10,13 +10,17 @@ rolled-back import with other words behind it. Without a logged-in person (the l
 worker sending emails) the row is read once per request or application context (a worker's
 task)."""
 
+import logging
 import secrets
 from typing import NamedTuple
 
 from flask import g, has_request_context
 from sqlalchemy import BigInteger, Column, Integer, String, Table, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
+
+log = logging.getLogger(__name__)
 
 region_settings = Table(
     "region_settings",
@@ -56,12 +60,22 @@ def current_identity() -> RegionIdentity:
     """The region's words for this request (or application context)."""
     if "region_identity" not in g:
         if "region_token" not in g:
-            g.region_identity = _read()
+            g.region_identity = _read_or_nothing()
         elif g.region_token is None:
             g.region_identity = NOTHING_IMPORTED
         else:
-            g.region_identity = _seen.get(g.region_token) or _read()
+            g.region_identity = _seen.get(g.region_token) or _read_or_nothing()
     return g.region_identity
+
+
+def _read_or_nothing() -> RegionIdentity:
+    """The words, or the generic ones when the database cannot be read: the error page that
+    says the database is down must not fail on its footer."""
+    try:
+        return _read()
+    except SQLAlchemyError as error:
+        log.warning("The region's words could not be read, the generic ones are shown: %s", error)
+        return NOTHING_IMPORTED
 
 
 def region_footer() -> str:

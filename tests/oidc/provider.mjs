@@ -6,7 +6,8 @@
 // ready. Its discovery document, authorization and token endpoints and JWKS are oidc-provider's
 // own. Three things are the tests' (never to be copied into a real provider):
 // - static clients: "portal" (secret "portal-secret") and "other-client";
-// - POST /_test/accounts (JSON {id: {email, email_verified, amr}}) adds the people who can log
+// - POST /_test/accounts (JSON {id: {email, email_verified, xms_edov, amr}}) adds the people
+//   who can log
 //   in, and GET/POST /interaction/<uid> is a one-field login form (login=<id>) standing in for
 //   the password page of a municipality's IdP; consent is granted at once (a first-party app);
 // - POST /_test/mode (JSON {mode}) makes the token endpoint answer with a broken ID token, to
@@ -55,7 +56,10 @@ const provider = new Provider(issuer, {
   jwks: { keys: [ownKey.jwk] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   // amr goes with openid, as a municipality's IdP (Entra ID, say) sends it in every ID token.
-  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
+  // xms_edov: Microsoft Entra ID's "email domain owner verified", sent instead of email_verified.
+  claims: {
+    openid: ['sub', 'amr'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'],
+  },
   // The ID token carries the email claims itself, as the portal reads them from it.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
@@ -68,7 +72,11 @@ const provider = new Provider(issuer, {
       accountId: id,
       async claims() {
         return {
-          sub: id, email: account.email, email_verified: account.email_verified, name: account.name,
+          sub: id,
+          email: account.email,
+          email_verified: account.email_verified,
+          xms_edov: account.xms_edov,
+          name: account.name,
         };
       },
     };

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from portal.accounts.models import Organisation
+from portal.core import region_identity
 from portal.extensions import db
 from portal.notifications.messages import message_bytes
 from portal.notifications.outbox import queue_email
@@ -251,6 +253,18 @@ def test_the_footer_and_the_email_sender_name_come_from_the_file(app, client, im
 def test_without_a_region_the_footer_is_the_general_one(app, client):
     page = client.get("/logga-in").get_data(as_text=True)
     assert "Länsbiblioteket och kommunbiblioteken i länet" in page
+
+
+def test_a_database_that_cannot_be_read_leaves_the_general_footer(client, monkeypatch):
+    """The page that says the database is down must not fail on its footer."""
+
+    def unreadable():
+        raise OperationalError("SELECT", {}, Exception("the server closed the connection"))
+
+    monkeypatch.setattr(region_identity, "_read", unreadable)
+    page = client.get("/logga-in")
+    assert page.status_code == 200
+    assert "Länsbiblioteket och kommunbiblioteken i länet" in page.get_data(as_text=True)
 
 
 def test_a_page_reads_the_footer_once_per_import_not_per_request(

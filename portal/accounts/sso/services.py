@@ -34,6 +34,9 @@ LOOPBACK_NAMES = {"localhost"}
 AUDITED_FIELDS = ["issuer", "client_id", "allowed_domains", "enabled"]
 # The IdP's "amr" value for a login with more than one factor (RFC 8176).
 MFA_METHOD = "mfa"
+# The ID token claims by which an IdP says it verified the address: OpenID Connect's own, and
+# Microsoft Entra ID's optional claim for an address on a domain the tenant owns.
+VERIFIED_EMAIL_CLAIMS = ("email_verified", "xms_edov")
 
 
 class AccessRefused(Exception):
@@ -168,8 +171,9 @@ def save_identity_provider(
 def _email_claims(claims: dict) -> tuple[str, str]:
     """The verified address and its domain; an address the IdP did not verify links nothing."""
     email = str(claims.get("email") or "").strip().lower()
-    # Some IdPs send the flag as the string "true".
-    verified = claims.get("email_verified") in (True, "true")
+    # Some IdPs send the flag as the string "true". Microsoft Entra ID sends no email_verified;
+    # its optional claim xms_edov ("email domain owner verified") says the same.
+    verified = any(claims.get(name) in (True, "true", "1", 1) for name in VERIFIED_EMAIL_CLAIMS)
     if not email or "@" not in email or not verified:
         raise AccessRefused(
             _l(

@@ -31,7 +31,8 @@ class Provider:
         self,
         email: str,
         amr=("pwd",),
-        email_verified: bool = True,
+        email_verified: bool | None = True,
+        xms_edov: bool | None = None,
         subject: str | None = None,
         name: str | None = None,
     ) -> str:
@@ -41,6 +42,7 @@ class Provider:
         account = {
             "email": email,
             "email_verified": email_verified,
+            "xms_edov": xms_edov,
             "amr": list(amr),
             "name": name,
         }

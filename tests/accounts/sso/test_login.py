@@ -118,6 +118,15 @@ def test_an_address_the_idp_did_not_verify_is_refused(client, idp):
     assert user_count() == 0
 
 
+def test_an_address_entra_id_vouches_for_by_xms_edov_gets_in(client, idp):
+    """Microsoft Entra ID sends no email_verified; its optional claim xms_edov says the
+    tenant owns the address's domain."""
+    provider = connect(idp, domains="timra.se")
+    log_in(client, idp, provider, "karin@timra.se", email_verified=None, xms_edov=True)
+    assert client.get("/profil").status_code == 200
+    assert db.session.scalar(select(User.email)) == "karin@timra.se"
+
+
 def test_an_invited_person_gets_the_invitations_role_whatever_the_domain(client, idp):
     provider = connect(idp, domains="timra.se")
     make_invitation_token("astrid@lansbiblioteket.example", "Astrid Ek", role="staff")
