@@ -20,7 +20,7 @@ class IdentityProviderForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=500)],
         description=_l(
             "Adressen som IdP:n kallar sig, till exempel "
-            "https://login.microsoftonline.com/<katalog-id>/v2.0."
+            "https://login.microsoftonline.com/KATALOG-ID/v2.0."
         ),
     )
     client_id = StringField(_l("Klient-id"), validators=[DataRequired(REQUIRED), Length(max=255)])

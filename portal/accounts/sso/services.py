@@ -108,7 +108,7 @@ def check_issuer(issuer: str) -> str:
         raise ValidationError(
             _l(
                 "Skriv utfärdarens adress, till exempel "
-                "https://login.microsoftonline.com/<katalog-id>/v2.0."
+                "https://login.microsoftonline.com/KATALOG-ID/v2.0."
             ),
             "issuer",
         )
