@@ -24,6 +24,9 @@ INVITATION = "Inbjudan till portalen"
 INVITATION_LINK = r"https://\S+/inbjudan/\S+"
 # As the README runs it: `docker compose run --rm web flask --app wsgi portal create-admin …`
 CREATE_ADMIN = ["flask", "--app", "wsgi", "portal", "create-admin"]
+IMPORT_REGION = ["flask", "--app", "wsgi", "portal", "import-region", "regions/vasternorrland.toml"]
+REGION_FOOTER = "Länsbiblioteket Västernorrland och kommunbiblioteken i länet"
+API_TOKEN = r"lbp_[A-Za-z0-9_-]+"
 
 # Journey 5: invitations sent by admins at once; the SMTP server's time per message before it
 # answers, so that the kill lands while the worker is in the middle of sending one; and how many
@@ -324,6 +327,49 @@ def readiness_follows_redis(deployment: Deployment, people: People) -> str:
     return f"200, then {status} with Redis stopped, then 200 again"
 
 
+def import_the_region(deployment: Deployment) -> str:
+    """`portal import-region` on the running deployment: it adds what the file has beside what
+    the admin made by hand, and a second run changes nothing."""
+    first = deployment.run_command("import-region", IMPORT_REGION)
+    if first.returncode != 0:
+        raise AssertionError(f"portal import-region exited {first.returncode}:\n{first.log()}")
+    again = deployment.run_command("import-region again", IMPORT_REGION)
+    if again.returncode != 0 or "Inget ändrat." not in again.log():
+        raise AssertionError(f"a second import-region changed something:\n{again.log()}")
+    return first.log().strip().splitlines()[-1].rstrip(".")
+
+
+def region_file_and_read_api(deployment: Deployment, people: People) -> str:
+    """The region's file imported into the running portal: every web process shows its footer
+    at once. Then the librarian makes an API key on her profile; the API lists the projects
+    her project list shows, answers 304 to its ETag, and refuses the key once revoked."""
+    changes = import_the_region(deployment)
+    librarian = people.librarian
+    projects = librarian.open("/projekt").expect(REGION_FOOTER, PROJECT)
+    profile = librarian.open("/profil")
+    values = {"api-token-name": "Kommunens statistikverktyg"}
+    created = librarian.submit(profile, "Skapa nyckel", values).expect("Kopiera den nu")
+    token = re.search(API_TOKEN, created.html).group(0)
+    api = deployment.person("the municipality's BI tool").session
+    api.headers["Authorization"] = f"Bearer {token}"
+    listed = api.get(deployment.base_url + "/api/v1/projects?limit=200", timeout=30)
+    assert listed.status_code == 200, listed.text
+    titles = {project["title"] for project in listed.json()["data"]}
+    on_page = {title for title in titles if title in projects.text}
+    assert titles and on_page == titles, f"the API lists {titles}, the page shows {on_page}"
+    etag = listed.headers["ETag"]
+    again = api.get(listed.url, headers={"If-None-Match": etag}, timeout=30)
+    assert again.status_code == 304, again.status_code
+    document = api.get(deployment.base_url + "/api/v1/openapi.json", timeout=30).json()
+    assert document["openapi"].startswith("3.1"), document["openapi"]
+    profile = librarian.open("/profil")
+    librarian.submit(profile, "Återkalla Kommunens statistikverktyg").expect("återkallad")
+    refused = api.get(listed.url, timeout=30)
+    assert refused.status_code == 401, refused.status_code
+    assert refused.headers["Content-Type"] == "application/problem+json", refused.headers
+    return f"{changes}; {len(titles)} project(s) through the API, 304, then 401 once revoked"
+
+
 JOURNEYS = [
     ("portal create-admin, then log in", create_admin_and_log_in),
     ("invite a librarian: the email arrives, she accepts and logs in", invite_a_librarian),
@@ -336,5 +382,6 @@ JOURNEYS = [
         f"kill -9 the worker while {BULK_INVITATIONS} emails are delivered",
         kill_the_worker_mid_delivery,
     ),
+    ("a region's file imported; the read API with a librarian's key", region_file_and_read_api),
     ("/readyz follows Redis", readiness_follows_redis),
 ]
