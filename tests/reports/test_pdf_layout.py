@@ -97,6 +97,22 @@ def assert_lays_out(pdf: bytes) -> list[Page]:
     return pages
 
 
+def _sum_rows_alone(pages: list[Page]) -> list[int]:
+    """The pages where a table's "Summa" row comes straight under the header repeated at the
+    top of the page: the sum parted from every row it adds up."""
+    alone = []
+    for page in pages:
+        for total in (word for word in page.words if word.text == "Summa"):
+            headers = [w for w in page.words if w.text == "Kvar" and w.y_max <= total.y_min]
+            if not headers:
+                continue
+            header_bottom = max(header.y_max for header in headers)
+            between = [w for w in page.words if header_bottom < w.y_min < total.y_min]
+            if not between:
+                alone.append(page.number)
+    return alone
+
+
 def _text(pages: list[Page]) -> str:
     return " ".join(word.text for page in pages for word in page.words)
 
@@ -109,6 +125,7 @@ def test_the_demo_report_lays_out_on_the_page(app):
     # The headers that used to be printed over each other are all there, readable.
     for header in ("Finansiär", "Finansiering", "Planerade", "Utbetalt", "Kvar", "Indikator"):
         assert header in text
+    assert _sum_rows_alone(pages) == []
 
 
 def _stress_project():
