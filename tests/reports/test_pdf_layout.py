@@ -113,6 +113,16 @@ def _sum_rows_alone(pages: list[Page]) -> list[int]:
     return alone
 
 
+def _pages_with(pages: list[Page], *phrase: str) -> list[int]:
+    """The numbers of the pages on which the words of `phrase` stand in a row."""
+    found = []
+    for page in pages:
+        texts = [word.text for word in page.words]
+        if any(texts[i : i + len(phrase)] == list(phrase) for i in range(len(texts))):
+            found.append(page.number)
+    return found
+
+
 def _text(pages: list[Page]) -> str:
     return " ".join(word.text for page in pages for word in page.words)
 
@@ -126,6 +136,9 @@ def test_the_demo_report_lays_out_on_the_page(app):
     for header in ("Finansiär", "Finansiering", "Planerade", "Utbetalt", "Kvar", "Indikator"):
         assert header in text
     assert _sum_rows_alone(pages) == []
+    # A table's caption is on the page of its first row, not left behind at the foot of one.
+    caption = _pages_with(pages, "Deltagande", "organisationer")
+    assert caption and caption == _pages_with(pages, "Huvudsökande")
 
 
 def _stress_project():
